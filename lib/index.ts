@@ -1,0 +1,6 @@
+// Public API of rds-iam-mysql.
+export * from './users/database-user-spec';
+export * from './users/grant-target';
+export * from './users/privileges';
+export * from './users/validate-user-specs';
+export * from './provisioning/provisioner-properties';
