@@ -1,0 +1,66 @@
+import { escapeId } from 'mysql2';
+import type { GrantTarget } from '../users/grant-target';
+
+/**
+ * A grant target in the form the server stores and reports it.
+ *
+ * At the database level MySQL and MariaDB read the name as a LIKE pattern: `GRANT SELECT ON my_db.*` also covers
+ * `myXdb`. The planner grants on the exact pattern `my\_db` instead, which `SCHEMA_PRIVILEGES.TABLE_SCHEMA` then
+ * reports verbatim, so a hand-made wildcard grant on `my_db` shows up as a different target (drift) and is revoked.
+ * Table-level names are never patterns.
+ */
+export type ServerGrantTarget =
+  | { readonly level: 'global' }
+  | { readonly level: 'database'; readonly databasePattern: string }
+  | { readonly level: 'table'; readonly database: string; readonly table: string };
+
+/**
+ * How the server compares database and table names. With `lower_case_table_names` = 1 it stores them in lower
+ * case, so a declared `App.*` comes back as `app`; comparing exactly would revoke what was just granted.
+ */
+export type IdentifierCase = 'exact' | 'lower';
+
+/** Backslash-escapes the LIKE wildcards `_` and `%` (and the escape character itself). */
+export function exactDatabasePattern(database: string): string {
+  return database.replace(/[\\_%]/g, (character) => `\\${character}`);
+}
+
+/** The server form of a declared target. */
+export function toServerGrantTarget(target: GrantTarget, identifierCase: IdentifierCase = 'exact'): ServerGrantTarget {
+  const fold = (name: string): string => (identifierCase === 'lower' ? name.toLowerCase() : name);
+  switch (target.level) {
+    case 'global':
+      return target;
+    case 'database':
+      return { level: 'database', databasePattern: exactDatabasePattern(fold(target.database)) };
+    case 'table':
+      return { level: 'table', database: fold(target.database), table: fold(target.table) };
+  }
+}
+
+/** A string that identifies a target unambiguously, for maps; it sorts global, then database, then table targets. */
+export function serverGrantTargetKey(target: ServerGrantTarget): string {
+  switch (target.level) {
+    case 'global':
+      return '0';
+    case 'database':
+      return `1${JSON.stringify([target.databasePattern])}`;
+    case 'table':
+      return `2${JSON.stringify([target.database, target.table])}`;
+  }
+}
+
+/**
+ * The `ON` clause of a GRANT or REVOKE. Names go through mysql2's `escapeId` with qualification forbidden, so a
+ * name read from the server that contains a dot or a backtick stays one quoted identifier.
+ */
+export function serverGrantTargetSql(target: ServerGrantTarget): string {
+  switch (target.level) {
+    case 'global':
+      return '*.*';
+    case 'database':
+      return `${escapeId(target.databasePattern, true)}.*`;
+    case 'table':
+      return `${escapeId(target.database, true)}.${escapeId(target.table, true)}`;
+  }
+}
