@@ -1,0 +1,66 @@
+/**
+ * Errors of the client runtime. Each has a stable `code` that callers can branch on, and a message that says what
+ * happened, how to fix it and, where it matters, what the risk was. None of them ever carries an IAM token.
+ */
+
+/** Every code the client runtime throws with. */
+export type RdsIamClientErrorCode =
+  | 'RDS_IAM_TLS_REQUIRED'
+  | 'RDS_IAM_HOSTNAME_MISMATCH'
+  | 'RDS_IAM_INVALID_CLIENT_OPTIONS'
+  | 'RDS_IAM_TOKEN_FAILED';
+
+/** Base class of the client runtime's errors. */
+export abstract class RdsIamClientError extends Error {
+  readonly #code: RdsIamClientErrorCode;
+
+  protected constructor(code: RdsIamClientErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.#code = code;
+  }
+
+  /** Stable identifier of the failure, e.g. `RDS_IAM_TLS_REQUIRED`. */
+  get code(): RdsIamClientErrorCode {
+    return this.#code;
+  }
+
+  /**
+   * mysql2 overwrites `error.code` with `AUTH_SWITCH_PLUGIN_ERROR` on anything an auth plugin throws. An accessor
+   * keeps our stable code (a read-only property would make mysql2's strict-mode assignment throw instead).
+   */
+  set code(_driverCode: string) {
+    // Deliberately ignored: the code a caller branches on must not depend on where the error was raised.
+  }
+}
+
+/** The token was about to be sent without verified TLS; nothing was sent. */
+export class TlsRequiredError extends RdsIamClientError {
+  constructor(message: string) {
+    super('RDS_IAM_TLS_REQUIRED', message);
+    this.name = 'TlsRequiredError';
+  }
+}
+
+/** The token would be signed for a host name RDS does not answer to (IP, CNAME, tunnel). */
+export class HostnameMismatchError extends RdsIamClientError {
+  constructor(message: string) {
+    super('RDS_IAM_HOSTNAME_MISMATCH', message);
+    this.name = 'HostnameMismatchError';
+  }
+}
+
+/** An option of the client runtime has a value it cannot work with. */
+export class ClientOptionsError extends RdsIamClientError {
+  constructor(message: string) {
+    super('RDS_IAM_INVALID_CLIENT_OPTIONS', message);
+    this.name = 'ClientOptionsError';
+  }
+}
+
+/** The token could not be signed, usually for want of credentials or a region. */
+export class TokenGenerationError extends RdsIamClientError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('RDS_IAM_TOKEN_FAILED', message, options);
+    this.name = 'TokenGenerationError';
+  }
+}

@@ -1,0 +1,171 @@
+import { isIP } from 'node:net';
+import { ClientOptionsError, HostnameMismatchError } from './client-errors';
+
+/**
+ * The hostname guard. RDS checks an IAM token against the host name and port it was signed for, and the TLS
+ * certificate names the endpoint too, so both must be the real endpoint even when the bytes travel through an SSH
+ * tunnel, an IP address or a CNAME.
+ */
+
+/** AWS partitions RDS runs in, told apart by the endpoint's DNS suffix and region. */
+export type RdsPartition = 'aws' | 'aws-cn' | 'aws-us-gov' | 'aws-iso' | 'aws-iso-b';
+
+/** What an RDS endpoint name points at. */
+export type RdsEndpointKind =
+  | 'instance'
+  | 'cluster-writer'
+  | 'cluster-reader'
+  | 'cluster-custom'
+  | 'proxy'
+  | 'proxy-endpoint'
+  | 'other';
+
+/** A host name recognized as an RDS endpoint. */
+export interface RdsEndpointName {
+  /** Lower-cased, without a trailing dot. */
+  readonly hostname: string;
+  readonly region: string;
+  readonly partition: RdsPartition;
+  readonly kind: RdsEndpointKind;
+}
+
+const RDS_ENDPOINT_PATTERN =
+  /^(?<labels>[a-z0-9-]+(?:\.[a-z0-9-]+)*)\.(?<region>[a-z]{2}(?:-[a-z]+)+-\d+)\.rds\.(?<suffix>amazonaws\.com|amazonaws\.com\.cn|c2s\.ic\.gov|sc2s\.sgov\.gov)$/;
+
+/** Recognizes `*.rds.amazonaws.com` (commercial and GovCloud), `*.rds.amazonaws.com.cn` and the ISO partitions. */
+export function parseRdsEndpoint(hostname: string): RdsEndpointName | undefined {
+  const normalized = hostname.trim().toLowerCase().replace(/\.$/, '');
+  const match = RDS_ENDPOINT_PATTERN.exec(normalized);
+  if (!match?.groups) return undefined;
+  const { labels, region, suffix } = match.groups;
+  const partition = partitionOf(region, suffix);
+  if (partition === undefined) return undefined;
+  return { hostname: normalized, region, partition, kind: kindOf(labels.split('.')) };
+}
+
+function partitionOf(region: string, suffix: string): RdsPartition | undefined {
+  switch (suffix) {
+    case 'amazonaws.com.cn':
+      return region.startsWith('cn-') ? 'aws-cn' : undefined;
+    case 'c2s.ic.gov':
+      return region.startsWith('us-iso-') ? 'aws-iso' : undefined;
+    case 'sc2s.sgov.gov':
+      return region.startsWith('us-isob-') ? 'aws-iso-b' : undefined;
+    default:
+      if (region.startsWith('cn-') || region.startsWith('us-iso')) return undefined;
+      return region.startsWith('us-gov-') ? 'aws-us-gov' : 'aws';
+  }
+}
+
+function kindOf(labels: readonly string[]): RdsEndpointKind {
+  const qualifier = labels[labels.length - 1];
+  if (labels.length === 3 && labels[1] === 'endpoint' && qualifier.startsWith('proxy-')) return 'proxy-endpoint';
+  if (labels.length !== 2) return 'other';
+  if (qualifier.startsWith('cluster-ro-')) return 'cluster-reader';
+  if (qualifier.startsWith('cluster-custom-')) return 'cluster-custom';
+  if (qualifier.startsWith('cluster-')) return 'cluster-writer';
+  if (qualifier.startsWith('proxy-')) return 'proxy';
+  return 'instance';
+}
+
+/** Where the bytes go, and what the token is signed for and the certificate checked against. */
+export interface ConnectionTarget {
+  /** Host the TCP connection is opened to: the endpoint itself, a tunnel, an IP address. */
+  readonly connectHost: string;
+  readonly connectPort: number;
+  /** Host name the token is signed for and the server certificate must name. */
+  readonly endpointHost: string;
+  /** Port the token is signed for: the database's port, not a local tunnel's. */
+  readonly endpointPort: number;
+  /** Set when the endpoint is an RDS name (undefined for an explicitly named non-RDS endpoint, e.g. the emulator). */
+  readonly rds?: RdsEndpointName;
+}
+
+/** Input of {@link resolveConnectionTarget}. */
+export interface ConnectionTargetOptions {
+  /** Where to connect: an RDS endpoint, or a tunnel, IP address or CNAME when `endpoint` is given. */
+  readonly host: string;
+  /** @default 3306 */
+  readonly port?: number;
+  /**
+   * The real endpoint, `host` or `host:port`, to sign the token for and verify TLS against.
+   * @default - `host` and `port`, which must then be an RDS endpoint
+   */
+  readonly endpoint?: string;
+}
+
+/** Default MySQL port. */
+export const DEFAULT_MYSQL_PORT = 3306;
+
+/**
+ * Applies the hostname guard: a token is only ever signed for a host name RDS will accept, or for an endpoint the
+ * caller named explicitly. Throws {@link HostnameMismatchError} naming the host and the fix otherwise.
+ */
+export function resolveConnectionTarget(options: ConnectionTargetOptions): ConnectionTarget {
+  const connectHost = requireHost(options.host, 'host');
+  const connectPort = requirePort(options.port ?? DEFAULT_MYSQL_PORT, 'port');
+  if (options.endpoint === undefined) {
+    const rds = parseRdsEndpoint(connectHost);
+    if (rds === undefined) throw new HostnameMismatchError(notAnEndpointMessage(connectHost));
+    return { connectHost, connectPort, endpointHost: rds.hostname, endpointPort: connectPort, rds };
+  }
+  const { host: endpointHost, port: endpointPort } = splitEndpoint(options.endpoint);
+  if (isIP(endpointHost) !== 0) {
+    throw new HostnameMismatchError(
+      `endpoint ${JSON.stringify(options.endpoint)} is an IP address; RDS accepts tokens signed for its endpoint name ` +
+        'and its certificate names no IP. Fix: set endpoint to the DB endpoint name, e.g. ' +
+        "'mydb.abc123.us-east-1.rds.amazonaws.com', and keep the IP address in host.",
+    );
+  }
+  return {
+    connectHost,
+    connectPort,
+    endpointHost: endpointHost.toLowerCase(),
+    endpointPort: endpointPort ?? connectPort,
+    rds: parseRdsEndpoint(endpointHost),
+  };
+}
+
+function notAnEndpointMessage(host: string): string {
+  const what =
+    isIP(host) !== 0
+      ? 'is an IP address'
+      : host === 'localhost'
+        ? 'is localhost (an SSH tunnel or port forward?)'
+        : 'is not an RDS endpoint (*.rds.amazonaws.com, *.rds.amazonaws.com.cn or an RDS Proxy endpoint); a CNAME?';
+  return (
+    `host ${JSON.stringify(host)} ${what}. IAM tokens are signed for a host name and RDS rejects a token signed for ` +
+    'any name but its own endpoint, and TLS could not verify the server. Fix: pass endpoint: ' +
+    "'<db endpoint>[:port]' (e.g. 'mydb.abc123.us-east-1.rds.amazonaws.com:3306'; CLI: --endpoint) to sign for " +
+    'and verify TLS against, and keep this address as host.'
+  );
+}
+
+/** Splits `host` or `host:port` (IPv6 literals in brackets). */
+export function splitEndpoint(endpoint: string): { host: string; port?: number } {
+  const bracketed = /^\[(?<host>[^\]]+)\](?::(?<port>\d+))?$/.exec(endpoint.trim());
+  const plain = /^(?<host>[^:\s]+)(?::(?<port>\d+))?$/.exec(endpoint.trim());
+  const groups = bracketed?.groups ?? plain?.groups;
+  if (!groups) {
+    throw new ClientOptionsError(
+      `endpoint ${JSON.stringify(endpoint)} must be 'host' or 'host:port', e.g. 'mydb.abc123.us-east-1.rds.amazonaws.com:3306'`,
+    );
+  }
+  const host = requireHost(groups.host, 'endpoint');
+  return groups.port === undefined ? { host } : { host, port: requirePort(Number(groups.port), 'endpoint port') };
+}
+
+function requireHost(host: string, field: string): string {
+  if (typeof host !== 'string' || host.trim() === '') {
+    throw new ClientOptionsError(`${field} is required: the host name or address of the database`);
+  }
+  return host.trim();
+}
+
+/** Checks a TCP port number, naming the field in the error. */
+export function requirePort(port: number, field: string): number {
+  if (!Number.isInteger(port) || port < 1 || port > 65535) {
+    throw new ClientOptionsError(`${field} ${JSON.stringify(port)} must be an integer from 1 to 65535`);
+  }
+  return port;
+}
