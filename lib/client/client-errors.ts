@@ -8,7 +8,9 @@ export type RdsIamClientErrorCode =
   | 'RDS_IAM_TLS_REQUIRED'
   | 'RDS_IAM_HOSTNAME_MISMATCH'
   | 'RDS_IAM_INVALID_CLIENT_OPTIONS'
-  | 'RDS_IAM_TOKEN_FAILED';
+  | 'RDS_IAM_TOKEN_FAILED'
+  | 'RDS_IAM_DATABASE_NOT_FOUND'
+  | 'RDS_IAM_AUTH_DISABLED';
 
 /** Base class of the client runtime's errors. */
 export abstract class RdsIamClientError extends Error {
@@ -62,5 +64,21 @@ export class TokenGenerationError extends RdsIamClientError {
   constructor(message: string, options?: { cause?: unknown }) {
     super('RDS_IAM_TOKEN_FAILED', message, options);
     this.name = 'TokenGenerationError';
+  }
+}
+
+/** No cluster or instance matched the identifier or stack that was looked up. */
+export class DatabaseNotFoundError extends RdsIamClientError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('RDS_IAM_DATABASE_NOT_FOUND', message, options);
+    this.name = 'DatabaseNotFoundError';
+  }
+}
+
+/** The database exists but IAM database authentication is turned off, so every token would be refused. */
+export class IamAuthDisabledError extends RdsIamClientError {
+  constructor(message: string) {
+    super('RDS_IAM_AUTH_DISABLED', message);
+    this.name = 'IamAuthDisabledError';
   }
 }

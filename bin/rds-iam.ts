@@ -1,0 +1,15 @@
+#!/usr/bin/env node
+// The `rds-iam` executable: everything lives in lib/cli; this only hands over argv and the exit code.
+import { redactAuthTokens } from '../lib/client/auth-token-format';
+import { runCli } from '../lib/cli/program';
+
+runCli(process.argv).then(
+  (exitCode) => {
+    process.exitCode = exitCode;
+  },
+  (error: unknown) => {
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`rds-iam: unexpected failure: ${redactAuthTokens(message)}\n`);
+    process.exitCode = 1;
+  },
+);

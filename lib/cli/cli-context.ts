@@ -1,0 +1,70 @@
+import type { RDSClient } from '@aws-sdk/client-rds';
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+
+/** Where a command writes, which environment it reads, and how it reaches AWS; tests replace any of them. */
+export interface CliContext {
+  /** Command output proper (a token, a table, SQL): safe to pipe. */
+  readonly stdout: TextSink;
+  /** Diagnostics and progress. */
+  readonly stderr: TextSink;
+  readonly env: NodeJS.ProcessEnv;
+  /** Builds the RDS API client for a region and profile. */
+  readonly createRdsClient: (region: string | undefined, profile: string | undefined) => Promise<RDSClient>;
+  /** Builds the Secrets Manager client for a region and profile. */
+  readonly createSecretsManagerClient: (region: string | undefined, profile: string | undefined) => Promise<SecretsManagerClient>;
+  /** Resolves when the user asks a long-running command to stop (Ctrl-C, SIGTERM). */
+  readonly untilInterrupted: () => Promise<NodeJS.Signals>;
+}
+
+/** Anything text can be written to. */
+export interface TextSink {
+  write(text: string): unknown;
+}
+
+/** The context of a real run: the process's streams and environment, real AWS clients (loaded only when used). */
+export function processContext(): CliContext {
+  return {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    env: process.env,
+    createRdsClient: async (region, profile) => {
+      const { RDSClient } = await import('@aws-sdk/client-rds');
+      return new RDSClient({ region, profile });
+    },
+    createSecretsManagerClient: async (region, profile) => {
+      const { SecretsManagerClient } = await import('@aws-sdk/client-secrets-manager');
+      return new SecretsManagerClient({ region, profile });
+    },
+    untilInterrupted: () =>
+      new Promise((resolve) => {
+        const stop = (signal: NodeJS.Signals) => {
+          process.off('SIGINT', stop);
+          process.off('SIGTERM', stop);
+          resolve(signal);
+        };
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+      }),
+  };
+}
+
+/** A failure the CLI reports as one line (no stack), with a stable code and the process exit code to use. */
+export class CliFailure extends Error {
+  constructor(
+    public readonly code: string,
+    message: string,
+    public readonly exitCode = 1,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'CliFailure';
+  }
+}
+
+/** Exit codes of `rds-iam`. */
+export const ExitCode = {
+  Success: 0,
+  Failure: 1,
+  /** `plan`: the database differs from the declaration (drift or pending changes). */
+  ChangesPending: 2,
+} as const;
