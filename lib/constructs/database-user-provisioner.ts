@@ -1,0 +1,163 @@
+import { CustomResource, Duration, Lazy, Tokenization } from 'aws-cdk-lib';
+import type { SubnetSelection } from 'aws-cdk-lib/aws-ec2';
+import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Provider } from 'aws-cdk-lib/custom-resources';
+import { Construct, IConstruct } from 'constructs';
+import { ProvisionerProperty, encodeUserSpecs } from '../provisioning/provisioner-properties';
+import type { DatabaseUserSpec } from '../users/database-user-spec';
+import { formatGrantTarget } from '../users/grant-target';
+import { UserSpecValidationError, ValidatedUser, validateUserSpecs } from '../users/validate-user-specs';
+import { newBundledHandler } from './bundled-handler';
+import { IamDatabaseDeclarationError } from './declaration-error';
+import type { IIamAuthDatabase } from './iam-auth-database';
+import { ProvisionerNetwork } from './provisioner-network';
+
+export interface DatabaseUserProvisionerProps {
+  /** The database whose users this provisioner converges. */
+  readonly database: IIamAuthDatabase;
+  /**
+   * Subnets the provisioner Lambda runs in.
+   * @default - the database's `vpcSubnets`
+   */
+  readonly vpcSubnets?: SubnetSelection;
+  /**
+   * Create a Secrets Manager interface endpoint for the Lambda. Turn it off when the VPC already has one.
+   * @default - true when the selected subnets are isolated, false when they have egress
+   */
+  readonly createSecretsManagerEndpoint?: boolean;
+  /**
+   * How long one provisioning run may take, including the Lambda's bounded connection retries while a new database
+   * finishes starting.
+   * @default Duration.minutes(5)
+   */
+  readonly timeout?: Duration;
+  /** @default RetentionDays.ONE_MONTH */
+  readonly logRetention?: RetentionDays;
+}
+
+/** The CloudFormation type of the one custom resource that carries every user of a database. */
+export const PROVISIONER_RESOURCE_TYPE = 'Custom::RdsIamDatabaseUsers';
+
+/**
+ * Converges the IAM-authenticated users of one database: a Lambda in the database's VPC and one custom resource
+ * carrying the whole declared user set, so a thousand users cost one resource, not a thousand.
+ *
+ * Declare users with `new IamDatabaseUser(scope, id, { provisioner, ... })`; users added after this construct still
+ * land in its properties, which are resolved at synth.
+ */
+export class DatabaseUserProvisioner extends Construct {
+  public readonly database: IIamAuthDatabase;
+  /** The Lambda that runs `CREATE USER`, `GRANT` and `REVOKE` with the master user. */
+  public readonly handler: NodejsFunction;
+  public readonly network: ProvisionerNetwork;
+  /** The custom resource whose properties hold the user set; users depend on it. */
+  public readonly customResource: CustomResource;
+  private readonly declaredUsers = new Map<string, { readonly spec: DatabaseUserSpec; readonly declaredBy: IConstruct }>();
+
+  constructor(scope: Construct, id: string, props: DatabaseUserProvisionerProps) {
+    super(scope, id);
+    const { database } = props;
+    this.database = database;
+    const vpcSubnets = props.vpcSubnets ?? database.vpcSubnets;
+
+    this.network = new ProvisionerNetwork(this, 'Network', {
+      database,
+      vpcSubnets,
+      createSecretsManagerEndpoint: props.createSecretsManagerEndpoint,
+    });
+    this.handler = newBundledHandler(this, 'Handler', {
+      lambdaName: 'provisioner',
+      description: `rds-iam-mysql: converges the IAM database users of ${database.displayName}`,
+      timeout: props.timeout ?? Duration.minutes(5),
+      vpc: database.vpc,
+      vpcSubnets,
+      securityGroups: [this.network.securityGroup],
+      logRetention: props.logRetention,
+    });
+    // GetSecretValue and DescribeSecret on this one secret (and decrypt with its key when it has its own).
+    database.masterSecret.grantRead(this.handler);
+
+    const provider = new Provider(this, 'Provider', {
+      onEventHandler: this.handler,
+      logGroup: new LogGroup(this, 'ProviderLogs', { retention: props.logRetention ?? RetentionDays.ONE_MONTH }),
+    });
+
+    this.customResource = new CustomResource(this, 'Users', {
+      serviceToken: provider.serviceToken,
+      resourceType: PROVISIONER_RESOURCE_TYPE,
+      properties: {
+        [ProvisionerProperty.MasterSecretArn]: database.masterSecret.secretArn,
+        [ProvisionerProperty.Endpoint]: database.endpoint,
+        [ProvisionerProperty.Port]: Tokenization.stringifyNumber(database.port),
+        [ProvisionerProperty.Engine]: database.engine,
+        [ProvisionerProperty.Users]: Lazy.string({ produce: () => encodeUserSpecs(this.wireUserSpecs()) }),
+      },
+    });
+    // Connect only once the database (with its instances) is up and the network rules and endpoint exist.
+    this.customResource.node.addDependency(database.availability, this.network, ...database.connections.securityGroups);
+
+    this.node.addValidation({ validate: () => this.validateUserSet() });
+  }
+
+  /** Every user declared on this provisioner, in declaration order. */
+  public get userSpecs(): DatabaseUserSpec[] {
+    return [...this.declaredUsers.values()].map((declared) => declared.spec);
+  }
+
+  /**
+   * Adds a user to the set. `IamDatabaseUser` calls this; call it directly only to declare users without constructs.
+   * Throws when the user name is already declared on this database.
+   */
+  public addUserSpec(spec: DatabaseUserSpec, declaredBy: IConstruct): void {
+    const previous = this.declaredUsers.get(spec.username);
+    if (previous !== undefined) {
+      throw new IamDatabaseDeclarationError(
+        declaredBy,
+        `username ${JSON.stringify(spec.username)} is already declared on ${this.database.displayName} by ` +
+          `${previous.declaredBy.node.path}; declare each database user once`,
+      );
+    }
+    this.declaredUsers.set(spec.username, { spec, declaredBy });
+  }
+
+  /** The whole set, validated together: duplicates and the master user name are only visible here. */
+  private validateUserSet(): string[] {
+    try {
+      validateUserSpecs(this.userSpecs, { engine: this.database.engine, masterUsername: this.database.masterUsername });
+      return [];
+    } catch (error) {
+      if (!(error instanceof UserSpecValidationError)) throw error;
+      const declarers = [...this.declaredUsers.values()].map((declared) => declared.declaredBy.node.path);
+      return error.problems.map((problem) => {
+        const index = Number(/^users\[(\d+)\]/.exec(problem.field)?.[1]);
+        const where = Number.isInteger(index) ? `${declarers[index]}: ` : '';
+        return `${where}${problem.field} = ${JSON.stringify(problem.value)}: ${problem.message}`;
+      });
+    }
+  }
+
+  /**
+   * The set as it travels to the Lambda: normalized (canonical privilege names, `ALL` expanded, grants merged and
+   * sorted) and ordered by user name, so a cosmetic change in the declaration does not trigger an update.
+   */
+  private wireUserSpecs(): DatabaseUserSpec[] {
+    let validated: ValidatedUser[];
+    try {
+      validated = validateUserSpecs(this.userSpecs, { engine: this.database.engine, masterUsername: this.database.masterUsername });
+    } catch (error) {
+      // Synth stops at validation with the full list of problems; never fail inside token resolution.
+      if (error instanceof UserSpecValidationError) return this.userSpecs;
+      throw error;
+    }
+    return validated
+      .map((user) => ({
+        username: user.username,
+        grants: user.grants.map((grant) => ({ on: formatGrantTarget(grant.target), privileges: grant.privileges })),
+        requireSsl: user.requireSsl,
+        removalPolicy: user.removalPolicy,
+        adoptExistingUser: user.adoptExistingUser,
+      }))
+      .sort((a, b) => (a.username < b.username ? -1 : a.username > b.username ? 1 : 0));
+  }
+}

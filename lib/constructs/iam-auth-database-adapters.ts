@@ -1,0 +1,128 @@
+import { Stack, Token } from 'aws-cdk-lib';
+import { SubnetSelection, SubnetType, IVpc } from 'aws-cdk-lib/aws-ec2';
+import { Key } from 'aws-cdk-lib/aws-kms';
+import * as rds from 'aws-cdk-lib/aws-rds';
+import { ISecret, Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { Construct, IConstruct } from 'constructs';
+import type { DatabaseEngineFamily } from '../users/database-user-spec';
+import { IamDatabaseDeclarationError } from './declaration-error';
+import type { IIamAuthDatabase } from './iam-auth-database';
+
+/** Options shared by the adapters. */
+export interface IamAuthDatabaseOptions {
+  /**
+   * Subnets the provisioner Lambda runs in.
+   * @default - the cluster's own subnets; for an instance, the VPC's isolated subnets if it has any, else its private ones
+   */
+  readonly vpcSubnets?: SubnetSelection;
+  /**
+   * The master user name, refused as a declared user name.
+   * @default - read from the database's props when it is not a token
+   */
+  readonly masterUsername?: string;
+}
+
+const MASTER_SECRET_ID = 'IamAuthMasterSecret';
+
+/** Adapters from the aws-cdk-lib database constructs to {@link IIamAuthDatabase}. */
+export class IamAuthDatabase {
+  /**
+   * An Aurora MySQL cluster made in this app. It must have `iamAuthentication: true` and a master secret (generated
+   * credentials or `manageMasterUserPassword: true`).
+   */
+  public static fromCluster(cluster: rds.DatabaseCluster, options: IamAuthDatabaseOptions = {}): IIamAuthDatabase {
+    const cfnCluster = cluster.node.defaultChild as rds.CfnDBCluster;
+    requireIamAuthentication(cluster, Stack.of(cluster).resolve(cfnCluster.enableIamDatabaseAuthentication));
+    const engineType = cluster.engine?.engineType;
+    if (engineType !== 'aurora-mysql') {
+      throw new IamDatabaseDeclarationError(
+        cluster,
+        `engine ${JSON.stringify(engineType)} is not supported; use DatabaseClusterEngine.auroraMysql(...)`,
+      );
+    }
+    return {
+      resourceId: cluster.clusterResourceIdentifier,
+      endpoint: cluster.clusterEndpoint.hostname,
+      port: cluster.clusterEndpoint.port,
+      engine: 'mysql',
+      masterSecret: cluster.secret ?? managedMasterSecret(cluster, cfnCluster.manageMasterUserPassword, cfnCluster.attrMasterUserSecretSecretArn, cfnCluster.masterUserSecret),
+      masterUsername: options.masterUsername ?? literalOrUndefined(cfnCluster.masterUsername),
+      vpc: cluster.vpc,
+      vpcSubnets: options.vpcSubnets ?? cluster.vpcSubnets ?? defaultPrivateSubnets(cluster.vpc),
+      connections: cluster.connections,
+      stack: Stack.of(cluster),
+      availability: cluster,
+      displayName: cluster.node.path,
+    };
+  }
+
+  /**
+   * An RDS for MySQL or RDS for MariaDB instance made in this app. It must have `iamAuthentication: true` and a
+   * master secret (generated credentials or `manageMasterUserPassword: true`).
+   */
+  public static fromInstance(instance: rds.DatabaseInstance, options: IamAuthDatabaseOptions = {}): IIamAuthDatabase {
+    const cfnInstance = instance.node.defaultChild as rds.CfnDBInstance;
+    // A lazy value on instances: resolve it to see what will be synthesized.
+    requireIamAuthentication(instance, Stack.of(instance).resolve(cfnInstance.enableIamDatabaseAuthentication));
+    const engineType = instance.engine?.engineType;
+    if (engineType !== 'mysql' && engineType !== 'mariadb') {
+      throw new IamDatabaseDeclarationError(
+        instance,
+        `engine ${JSON.stringify(engineType)} is not supported; use DatabaseInstanceEngine.mysql(...) or .mariaDb(...)`,
+      );
+    }
+    const engine: DatabaseEngineFamily = engineType;
+    return {
+      // Not `instance.instanceResourceId`: without the USE_CORRECT_VALUE_FOR_INSTANCE_RESOURCE_ID_PROPERTY feature
+      // flag it holds the instance ARN, which would make every rds-db:connect ARN wrong.
+      resourceId: cfnInstance.attrDbiResourceId,
+      endpoint: instance.instanceEndpoint.hostname,
+      port: instance.instanceEndpoint.port,
+      engine,
+      masterSecret: instance.secret ?? managedMasterSecret(instance, cfnInstance.manageMasterUserPassword, cfnInstance.attrMasterUserSecretSecretArn, cfnInstance.masterUserSecret),
+      masterUsername: options.masterUsername ?? literalOrUndefined(cfnInstance.masterUsername),
+      vpc: instance.vpc,
+      vpcSubnets: options.vpcSubnets ?? defaultPrivateSubnets(instance.vpc),
+      connections: instance.connections,
+      stack: Stack.of(instance),
+      availability: instance,
+      displayName: instance.node.path,
+    };
+  }
+
+  private constructor() {}
+}
+
+function requireIamAuthentication(database: IConstruct, enabled: unknown): void {
+  if (enabled !== true) {
+    throw new IamDatabaseDeclarationError(
+      database,
+      `iamAuthentication is ${JSON.stringify(enabled)}; set iamAuthentication: true on the database so IAM tokens are accepted`,
+    );
+  }
+}
+
+/** The RDS-managed master secret (`MasterUserSecret`), which CDK does not expose as `secret`. */
+function managedMasterSecret(database: Construct, managed: unknown, secretArn: string, masterUserSecret: unknown): ISecret {
+  if (managed !== true) {
+    throw new IamDatabaseDeclarationError(
+      database,
+      'the database has no master secret; use credentials: Credentials.fromGeneratedSecret(...) or manageMasterUserPassword: true',
+    );
+  }
+  const existing = database.node.tryFindChild(MASTER_SECRET_ID);
+  if (existing !== undefined) return existing as ISecret;
+  const kmsKeyId = typeof masterUserSecret === 'object' && masterUserSecret !== null ? (masterUserSecret as { kmsKeyId?: unknown }).kmsKeyId : undefined;
+  return Secret.fromSecretAttributes(database, MASTER_SECRET_ID, {
+    secretCompleteArn: secretArn,
+    encryptionKey: typeof kmsKeyId === 'string' ? Key.fromKeyArn(database, `${MASTER_SECRET_ID}Key`, kmsKeyId) : undefined,
+  });
+}
+
+function literalOrUndefined(value: string | undefined): string | undefined {
+  return value === undefined || Token.isUnresolved(value) ? undefined : value;
+}
+
+function defaultPrivateSubnets(vpc: IVpc): SubnetSelection {
+  return { subnetType: vpc.isolatedSubnets.length > 0 ? SubnetType.PRIVATE_ISOLATED : SubnetType.PRIVATE_WITH_EGRESS };
+}

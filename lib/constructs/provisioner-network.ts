@@ -1,0 +1,66 @@
+import {
+  InterfaceVpcEndpoint,
+  InterfaceVpcEndpointAwsService,
+  Peer,
+  Port,
+  SecurityGroup,
+  SubnetSelection,
+} from 'aws-cdk-lib/aws-ec2';
+import { Construct } from 'constructs';
+import type { IIamAuthDatabase } from './iam-auth-database';
+
+export interface ProvisionerNetworkProps {
+  readonly database: IIamAuthDatabase;
+  /** Subnets the provisioner runs in. */
+  readonly vpcSubnets: SubnetSelection;
+  /**
+   * Create a Secrets Manager interface endpoint (private DNS) in `vpcSubnets`.
+   * @default - true when every selected subnet is isolated (no route to the internet), false otherwise
+   */
+  readonly createSecretsManagerEndpoint?: boolean;
+}
+
+/**
+ * Where the provisioner Lambda may talk to: the database port of the database's security groups, and HTTPS to
+ * Secrets Manager. Nothing else: the security group allows no other egress.
+ */
+export class ProvisionerNetwork extends Construct {
+  public readonly securityGroup: SecurityGroup;
+  /** The interface endpoint made for isolated subnets, if any. */
+  public readonly secretsManagerEndpoint?: InterfaceVpcEndpoint;
+
+  constructor(scope: Construct, id: string, props: ProvisionerNetworkProps) {
+    super(scope, id);
+    const { database, vpcSubnets } = props;
+    this.securityGroup = new SecurityGroup(this, 'SecurityGroup', {
+      vpc: database.vpc,
+      allowAllOutbound: false,
+      description: `rds-iam-mysql user provisioner of ${database.displayName}: database port and Secrets Manager only`,
+    });
+    // Adds the ingress rule on the database's security groups and the matching egress rule on ours.
+    database.connections.allowDefaultPortFrom(this.securityGroup, 'rds-iam-mysql user provisioner');
+
+    const createEndpoint = props.createSecretsManagerEndpoint ?? selectionIsIsolated(database, vpcSubnets);
+    if (createEndpoint) {
+      this.secretsManagerEndpoint = new InterfaceVpcEndpoint(this, 'SecretsManagerEndpoint', {
+        vpc: database.vpc,
+        service: InterfaceVpcEndpointAwsService.SECRETS_MANAGER,
+        subnets: vpcSubnets,
+        privateDnsEnabled: true,
+        // Only security groups that are explicitly allowed may use it, not the whole VPC.
+        open: false,
+      });
+      this.secretsManagerEndpoint.connections.allowDefaultPortFrom(this.securityGroup, 'rds-iam-mysql user provisioner');
+    } else {
+      // Through a NAT gateway or an endpoint the VPC already has: the destination address is not known here.
+      this.securityGroup.addEgressRule(Peer.anyIpv4(), Port.tcp(443), 'Secrets Manager API (HTTPS)');
+    }
+  }
+}
+
+/** True when no selected subnet has a route to the internet, so Secrets Manager is unreachable without an endpoint. */
+function selectionIsIsolated(database: IIamAuthDatabase, vpcSubnets: SubnetSelection): boolean {
+  const isolatedIds = new Set(database.vpc.isolatedSubnets.map((subnet) => subnet.subnetId));
+  const selected = database.vpc.selectSubnets(vpcSubnets).subnets;
+  return selected.length > 0 && selected.every((subnet) => isolatedIds.has(subnet.subnetId));
+}

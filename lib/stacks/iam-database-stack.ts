@@ -1,0 +1,135 @@
+import { CfnOutput, Stack, StackProps, Tokenization } from 'aws-cdk-lib';
+import { AccountPrincipal, IRole, Role } from 'aws-cdk-lib/aws-iam';
+import type { Construct } from 'constructs';
+import { DatabaseUserProvisioner } from '../constructs/database-user-provisioner';
+import { IamDatabaseDeclarationError } from '../constructs/declaration-error';
+import type { IIamAuthDatabase } from '../constructs/iam-auth-database';
+import { IamDatabaseUser } from '../constructs/iam-database-user';
+import type { EnvironmentConfig } from '../environments/environment-config';
+import { declaredUserSpec } from '../environments';
+import { newAuroraMysqlCluster, newRdsInstance } from './new-database';
+import { suppressDatabaseFindings, suppressProvisionerFindings } from './nag-suppressions';
+
+export interface IamDatabaseStackProps extends StackProps {
+  /** The environment to build: its account and region become the stack's `env`. */
+  readonly environmentConfig: EnvironmentConfig;
+}
+
+/** IAM role names: what IAM accepts, kept to one short segment so `<stack name>-<role>` stays under 64 characters. */
+const CONNECT_ROLE_NAME = /^[A-Za-z0-9_+=,.@-]{1,40}$/;
+
+/**
+ * One environment: its database (new or existing) with IAM authentication on, the provisioner that converges its
+ * users, the users themselves and the IAM roles allowed to connect as them.
+ */
+export class IamDatabaseStack extends Stack {
+  /** (Not `environment`: Stack already has that, the `aws://account/region` string.) */
+  public readonly environmentConfig: EnvironmentConfig;
+  public readonly database: IIamAuthDatabase;
+  public readonly provisioner: DatabaseUserProvisioner;
+  /** Users by user name. */
+  public readonly users: ReadonlyMap<string, IamDatabaseUser>;
+  /** Roles created by this stack, by their name in the config. */
+  public readonly connectRoles: ReadonlyMap<string, Role>;
+
+  constructor(scope: Construct, id: string, props: IamDatabaseStackProps) {
+    const { environmentConfig: environment, ...stackProps } = props;
+    super(scope, id, {
+      description: `rds-iam-mysql ${environment.name}: database users authenticated with IAM`,
+      ...stackProps,
+      env: { account: environment.account, region: environment.region },
+    });
+    this.environmentConfig = environment;
+    this.database = this.newDatabase();
+    this.provisioner = new DatabaseUserProvisioner(this, 'UserProvisioner', { database: this.database });
+    suppressProvisionerFindings(this.provisioner);
+
+    const createdRoles = new Map<string, Role>();
+    const importedRoles = new Map<string, IRole>();
+    const users = new Map<string, IamDatabaseUser>();
+    for (const declared of environment.users) {
+      const user = new IamDatabaseUser(this, `User-${declared.username}`, {
+        provisioner: this.provisioner,
+        ...declaredUserSpec(declared),
+      });
+      users.set(declared.username, user);
+      for (const roleName of declared.connectRoles ?? []) {
+        user.grantConnect(createdRoles.get(roleName) ?? this.newConnectRole(roleName, createdRoles));
+      }
+      for (const roleArn of declared.connectRoleArns ?? []) {
+        user.grantConnect(importedRoles.get(roleArn) ?? this.importConnectRole(roleArn, importedRoles));
+      }
+    }
+    this.users = users;
+    this.connectRoles = createdRoles;
+    this.addOutputs();
+  }
+
+  /**
+   * The environment's Availability Zones as declared. Without this override a stack with an explicit account and
+   * region looks them up in AWS at synth, which needs credentials and network.
+   */
+  public override get availabilityZones(): string[] {
+    return [...this.environmentConfig.database.network.availabilityZones];
+  }
+
+  private newDatabase(): IIamAuthDatabase {
+    const config = this.environmentConfig.database;
+    switch (config.kind) {
+      case 'aurora-mysql-cluster': {
+        const created = newAuroraMysqlCluster(this, config);
+        suppressDatabaseFindings(created, config);
+        return created.database;
+      }
+      case 'rds-instance': {
+        const created = newRdsInstance(this, config);
+        suppressDatabaseFindings(created, config);
+        return created.database;
+      }
+      case 'existing-cluster':
+      case 'existing-instance':
+        throw new IamDatabaseDeclarationError(this, `database.kind ${JSON.stringify(config.kind)} is not supported yet`);
+    }
+  }
+
+  /** A role principals of the environment's account may assume to connect; its name is `<stack name>-<config name>`. */
+  private newConnectRole(name: string, roles: Map<string, Role>): Role {
+    if (!CONNECT_ROLE_NAME.test(name)) {
+      throw new IamDatabaseDeclarationError(
+        this,
+        `connectRoles entry ${JSON.stringify(name)} is not a usable IAM role name; use 1-40 characters of A-Z, a-z, 0-9 and _+=,.@-`,
+      );
+    }
+    const role = new Role(this, `ConnectRole-${name}`, {
+      roleName: `${this.stackName}-${name}`,
+      assumedBy: new AccountPrincipal(this.account),
+      description: `rds-iam-mysql ${this.environmentConfig.name}: may connect to the database as the users that name it`,
+    });
+    roles.set(name, role);
+    new CfnOutput(this, `ConnectRoleArn${name.replace(/[^A-Za-z0-9]/g, '')}`, {
+      value: role.roleArn,
+      description: `Role ${name}: assume it to connect as its users`,
+    });
+    return role;
+  }
+
+  private importConnectRole(roleArn: string, roles: Map<string, IRole>): IRole {
+    // mutable: the stack attaches an rds-db:connect policy to the existing role.
+    const role = Role.fromRoleArn(this, `ImportedConnectRole${roles.size}`, roleArn, { mutable: true });
+    roles.set(roleArn, role);
+    return role;
+  }
+
+  private addOutputs(): void {
+    new CfnOutput(this, 'DatabaseEndpoint', { value: this.database.endpoint, description: 'Writer endpoint host name' });
+    new CfnOutput(this, 'DatabasePort', { value: Tokenization.stringifyNumber(this.database.port) });
+    new CfnOutput(this, 'DatabaseResourceId', {
+      value: this.database.resourceId,
+      description: 'Resource id in rds-db:connect ARNs (cluster-… or db-…)',
+    });
+    new CfnOutput(this, 'MasterSecretArn', {
+      value: this.database.masterSecret.secretArn,
+      description: 'ARN of the master user secret (the value is never in this template)',
+    });
+  }
+}

@@ -1,0 +1,93 @@
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { FlowLogDestination, InstanceType, SubnetConfiguration, SubnetSelection, SubnetType, Vpc } from 'aws-cdk-lib/aws-ec2';
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import * as rds from 'aws-cdk-lib/aws-rds';
+import type { Construct } from 'constructs';
+import { IamAuthDatabase } from '../constructs/iam-auth-database-adapters';
+import type { IIamAuthDatabase } from '../constructs/iam-auth-database';
+import type { AuroraMysqlClusterConfig, NewVpcConfig, RdsInstanceConfig } from '../environments/environment-config';
+
+/** A database this stack creates, with the VPC made for it. */
+export interface NewDatabase {
+  readonly database: IIamAuthDatabase;
+  readonly vpc: Vpc;
+  readonly construct: rds.DatabaseCluster | rds.DatabaseInstance;
+}
+
+const LOG_RETENTION = RetentionDays.ONE_MONTH;
+const BACKUP_RETENTION = Duration.days(7);
+
+/** A VPC for one database: isolated subnets only without NAT gateways, public + private-with-egress with them. */
+export function newDatabaseVpc(scope: Construct, config: NewVpcConfig): { vpc: Vpc; databaseSubnets: SubnetSelection } {
+  const isolated = config.natGateways === 0;
+  const subnetConfiguration: SubnetConfiguration[] = isolated
+    ? [{ name: 'database', subnetType: SubnetType.PRIVATE_ISOLATED, cidrMask: 24 }]
+    : [
+        { name: 'public', subnetType: SubnetType.PUBLIC, cidrMask: 24 },
+        { name: 'database', subnetType: SubnetType.PRIVATE_WITH_EGRESS, cidrMask: 24 },
+      ];
+  const vpc = new Vpc(scope, 'Vpc', {
+    availabilityZones: [...config.availabilityZones],
+    natGateways: config.natGateways,
+    subnetConfiguration,
+    flowLogs: { all: { destination: FlowLogDestination.toCloudWatchLogs() } },
+  });
+  return { vpc, databaseSubnets: { subnetGroupName: 'database' } };
+}
+
+/** A new Aurora MySQL 3 cluster with a Serverless v2 writer, IAM authentication on, master password kept by RDS. */
+export function newAuroraMysqlCluster(scope: Construct, config: AuroraMysqlClusterConfig): NewDatabase {
+  const { vpc, databaseSubnets } = newDatabaseVpc(scope, config.network);
+  const cluster = new rds.DatabaseCluster(scope, 'Database', {
+    engine: rds.DatabaseClusterEngine.auroraMysql({
+      version: rds.AuroraMysqlEngineVersion.of(`8.0.mysql_aurora.${config.auroraVersion}`, '8.0'),
+    }),
+    writer: rds.ClusterInstance.serverlessV2('Writer', { autoMinorVersionUpgrade: true }),
+    serverlessV2MinCapacity: config.serverlessV2MinCapacity,
+    serverlessV2MaxCapacity: config.serverlessV2MaxCapacity,
+    vpc,
+    vpcSubnets: databaseSubnets,
+    iamAuthentication: true,
+    // RDS generates the password, keeps it in Secrets Manager and rotates it: it never passes through the template.
+    credentials: rds.Credentials.fromUsername(config.masterUsername),
+    manageMasterUserPassword: true,
+    storageEncrypted: true,
+    deletionProtection: config.deletionProtection,
+    removalPolicy: config.deletionProtection ? RemovalPolicy.RETAIN : RemovalPolicy.SNAPSHOT,
+    backup: { retention: BACKUP_RETENTION },
+    cloudwatchLogsExports: ['error', 'slowquery', 'audit'],
+    cloudwatchLogsRetention: LOG_RETENTION,
+  });
+  const database = IamAuthDatabase.fromCluster(cluster, { vpcSubnets: databaseSubnets, masterUsername: config.masterUsername });
+  return { database, vpc, construct: cluster };
+}
+
+/** A new RDS for MySQL or MariaDB instance, IAM authentication on, master password kept by RDS. */
+export function newRdsInstance(scope: Construct, config: RdsInstanceConfig): NewDatabase {
+  const { vpc, databaseSubnets } = newDatabaseVpc(scope, config.network);
+  const majorVersion = config.engineVersion.split('.').slice(0, 2).join('.');
+  const engine =
+    config.engine === 'mysql'
+      ? rds.DatabaseInstanceEngine.mysql({ version: rds.MysqlEngineVersion.of(config.engineVersion, majorVersion) })
+      : rds.DatabaseInstanceEngine.mariaDb({ version: rds.MariaDbEngineVersion.of(config.engineVersion, majorVersion) });
+  const instance = new rds.DatabaseInstance(scope, 'Database', {
+    engine,
+    instanceType: new InstanceType(config.instanceType),
+    allocatedStorage: config.allocatedStorageGiB,
+    multiAz: config.multiAz,
+    vpc,
+    vpcSubnets: databaseSubnets,
+    iamAuthentication: true,
+    credentials: rds.Credentials.fromUsername(config.masterUsername),
+    manageMasterUserPassword: true,
+    storageEncrypted: true,
+    deletionProtection: config.deletionProtection,
+    removalPolicy: config.deletionProtection ? RemovalPolicy.RETAIN : RemovalPolicy.SNAPSHOT,
+    backupRetention: BACKUP_RETENTION,
+    cloudwatchLogsExports: ['error', 'slowquery'],
+    cloudwatchLogsRetention: LOG_RETENTION,
+  });
+  const database = IamAuthDatabase.fromInstance(instance, { vpcSubnets: databaseSubnets, masterUsername: config.masterUsername });
+  return { database, vpc, construct: instance };
+}
+
