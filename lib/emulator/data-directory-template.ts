@@ -1,0 +1,80 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, statSync } from 'node:fs';
+import { mkdir, rename, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { EmulatorError } from './emulator-error';
+import { emulatorCacheDirectory } from './package-paths';
+import { runProgram } from './run-program';
+import { STORAGE_OPTIONS, runAsCurrentUserOptions } from './server-options';
+import { findProgram } from './system-programs';
+
+/** Bump when the bootstrap changes in a way the cache key cannot see. */
+const TEMPLATE_LAYOUT_VERSION = 1;
+
+let preparing: Promise<string> | undefined;
+
+/**
+ * A bootstrapped data directory (system tables only, no test database, root reachable only through the unix
+ * socket by the OS user root), created once per mariadbd build and copied for every start: bootstrapping takes
+ * seconds, a copy takes milliseconds. Creation is race-free across processes: each bootstraps into its own
+ * directory and renames it into place; a loser of the race discards its copy.
+ */
+export function templateDataDirectory(): Promise<string> {
+  preparing ??= prepareTemplate().catch((error: unknown) => {
+    preparing = undefined;
+    throw error;
+  });
+  return preparing;
+}
+
+/** Copies the template into a new directory (sparse: most of ibdata1 is zeros). */
+export async function copyTemplateDataDirectory(template: string, destination: string): Promise<void> {
+  try {
+    await runProgram('cp', ['-R', '--sparse=always', template, destination]);
+  } catch (error) {
+    throw new EmulatorError('EMULATOR_DATA_DIRECTORY_FAILED', `cannot copy the template data directory to ${destination}`, {
+      cause: error,
+    });
+  }
+}
+
+async function prepareTemplate(): Promise<string> {
+  const mariadbd = findProgram('mariadbd');
+  const installDb = findProgram('mariadb-install-db');
+  const cacheDirectory = emulatorCacheDirectory();
+  const template = join(cacheDirectory, `datadir-${templateKey(mariadbd)}`);
+  if (existsSync(template)) return template;
+
+  await mkdir(cacheDirectory, { recursive: true });
+  const temporary = join(cacheDirectory, `.bootstrapping-${process.pid}-${randomBytes(4).toString('hex')}`);
+  try {
+    await runProgram(installDb, [
+      '--no-defaults',
+      `--datadir=${temporary}`,
+      ...runAsCurrentUserOptions(),
+      '--auth-root-authentication-method=socket',
+      '--skip-test-db',
+      '--skip-name-resolve',
+      ...STORAGE_OPTIONS,
+    ]);
+    await rename(temporary, template);
+  } catch (error) {
+    await rm(temporary, { recursive: true, force: true });
+    if (existsSync(template)) return template; // Another process won the race to create it.
+    throw new EmulatorError(
+      'EMULATOR_DATA_DIRECTORY_FAILED',
+      `mariadb-install-db could not create the emulator's template data directory in ${cacheDirectory}: ${String(error)}`,
+      { cause: error },
+    );
+  }
+  return template;
+}
+
+/** Changes when mariadbd is upgraded or the bootstrap options change. */
+function templateKey(mariadbd: string): string {
+  const binary = statSync(mariadbd);
+  return createHash('sha256')
+    .update(JSON.stringify([TEMPLATE_LAYOUT_VERSION, mariadbd, binary.size, binary.mtimeMs, STORAGE_OPTIONS]))
+    .digest('hex')
+    .slice(0, 16);
+}

@@ -1,0 +1,105 @@
+import { EmulatorError } from './emulator-error';
+
+/** How to start an emulator; every field has a working default. */
+export interface EmulatorOptions {
+  /**
+   * Host name tokens are signed for and the TLS certificate names (besides `localhost` and `127.0.0.1`).
+   * @default 'localhost'
+   */
+  readonly endpointHost?: string;
+  /**
+   * Region of the credential scope tokens must carry.
+   * @default 'us-east-1'
+   */
+  readonly region?: string;
+  /**
+   * Access key id of the test credentials the plugin verifies signatures with.
+   * @default DEFAULT_TEST_CREDENTIALS.accessKeyId
+   */
+  readonly accessKeyId?: string;
+  /**
+   * Secret of the test credentials.
+   * @default DEFAULT_TEST_CREDENTIALS.secretAccessKey
+   */
+  readonly secretAccessKey?: string;
+  /**
+   * Makes the test credentials temporary: tokens must then carry exactly this `X-Amz-Security-Token`.
+   * @default - none required; a token that carries one (signed with the key pair) is accepted
+   */
+  readonly sessionToken?: string;
+  /**
+   * How many seconds a token's `X-Amz-Date` may be ahead of the server's clock.
+   * @default 300
+   */
+  readonly maxClockSkewSeconds?: number;
+  /**
+   * TCP port on 127.0.0.1.
+   * @default - a free port
+   */
+  readonly port?: number;
+}
+
+/**
+ * Fixed, obviously fake test credentials. They sign tokens only this emulator accepts.
+ * (Not AWS's documentation example keys, so a test can never be mistaken for one using a real default profile.)
+ */
+export const DEFAULT_TEST_CREDENTIALS = {
+  accessKeyId: 'AKIAEMULATORTESTKEY1',
+  secretAccessKey: 'rdsIamMysqlEmulatorTestSecret/NotRealKey',
+} as const;
+
+/** Options with defaults applied and every value checked. */
+export interface ResolvedEmulatorOptions {
+  readonly endpointHost: string;
+  readonly region: string;
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+  readonly sessionToken: string | undefined;
+  readonly maxClockSkewSeconds: number;
+  readonly port: number | undefined;
+}
+
+const HOST_NAME = /^[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?$/;
+const REGION = /^[a-z0-9]+(?:-[a-z0-9]+)+$/;
+const ACCESS_KEY_ID = /^[A-Za-z0-9]{16,128}$/;
+/** The plugin reads the key pair from a whitespace-separated file line. */
+const SECRET = /^\S{1,200}$/;
+const SESSION_TOKEN = /^\S{1,8000}$/;
+
+/**
+ * Applies defaults and validates.
+ * @throws EmulatorError `EMULATOR_INVALID_OPTIONS` naming the option, the value (never a secret) and the fix.
+ */
+export function resolveEmulatorOptions(options: EmulatorOptions = {}): ResolvedEmulatorOptions {
+  const resolved: ResolvedEmulatorOptions = {
+    endpointHost: options.endpointHost ?? 'localhost',
+    region: options.region ?? 'us-east-1',
+    accessKeyId: options.accessKeyId ?? DEFAULT_TEST_CREDENTIALS.accessKeyId,
+    secretAccessKey: options.secretAccessKey ?? DEFAULT_TEST_CREDENTIALS.secretAccessKey,
+    sessionToken: options.sessionToken,
+    maxClockSkewSeconds: options.maxClockSkewSeconds ?? 300,
+    port: options.port,
+  };
+  if (!HOST_NAME.test(resolved.endpointHost)) {
+    invalid(`endpointHost '${resolved.endpointHost}' is not a host name: use letters, digits, dots and hyphens, e.g. 'localhost'`);
+  }
+  if (!REGION.test(resolved.region)) invalid(`region '${resolved.region}' is not an AWS region name like 'us-east-1'`);
+  if (!ACCESS_KEY_ID.test(resolved.accessKeyId)) {
+    invalid(`accessKeyId '${resolved.accessKeyId}' is not an access key id: 16 to 128 letters and digits, e.g. 'AKIA...'`);
+  }
+  if (!SECRET.test(resolved.secretAccessKey)) invalid('secretAccessKey must be 1 to 200 characters without white space');
+  if (resolved.sessionToken !== undefined && !SESSION_TOKEN.test(resolved.sessionToken)) {
+    invalid('sessionToken must be 1 to 8000 characters without white space');
+  }
+  if (!Number.isInteger(resolved.maxClockSkewSeconds) || resolved.maxClockSkewSeconds < 0 || resolved.maxClockSkewSeconds > 3600) {
+    invalid(`maxClockSkewSeconds ${resolved.maxClockSkewSeconds} must be a whole number of seconds from 0 to 3600`);
+  }
+  if (resolved.port !== undefined && (!Number.isInteger(resolved.port) || resolved.port < 1 || resolved.port > 65535)) {
+    invalid(`port ${resolved.port} must be a TCP port from 1 to 65535, or left out for a free one`);
+  }
+  return resolved;
+}
+
+function invalid(problem: string): never {
+  throw new EmulatorError('EMULATOR_INVALID_OPTIONS', `EmulatorOptions.${problem}.`);
+}

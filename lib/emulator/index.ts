@@ -1,0 +1,5 @@
+// The local RDS IAM-auth emulator: real MariaDB, real TLS, real IAM tokens verified by AWSAuthenticationPlugin.
+export { startEmulator } from './start-emulator';
+export type { RunningEmulator } from './running-emulator';
+export { DEFAULT_TEST_CREDENTIALS, type EmulatorOptions } from './emulator-options';
+export { EmulatorError, type EmulatorErrorCode } from './emulator-error';
