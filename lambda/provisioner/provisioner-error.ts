@@ -18,9 +18,11 @@ export class ProvisionerError extends Error {
   static from(error: unknown, secrets: readonly (string | undefined)[]): ProvisionerError {
     const original = error instanceof Error ? error : new Error(String(error));
     const code = String((original as { code?: unknown }).code ?? 'RDS_IAM_PROVISIONER_FAILED');
-    const safe = new ProvisionerError(redactSecrets(original.message, secrets), code, {
-      cause: original.cause === undefined ? undefined : redactedChain(original.cause, secrets, 5),
-    });
+    const safe = new ProvisionerError(
+      redactSecrets(original.message, secrets),
+      code,
+      original.cause === undefined ? undefined : { cause: redactedChain(original.cause, secrets, 5) },
+    );
     safe.stack = `${safe.name}: ${safe.message}\n${redactSecrets(original.stack ?? '', secrets).split('\n').slice(1).join('\n')}`;
     return safe;
   }
@@ -29,9 +31,10 @@ export class ProvisionerError extends Error {
 /** A plain copy of the cause chain (name, code, message), redacted, a few levels deep. */
 function redactedChain(cause: unknown, secrets: readonly (string | undefined)[], depth: number): Error {
   const original = cause instanceof Error ? cause : new Error(String(cause));
-  const copy = new Error(redactSecrets(original.message, secrets), {
-    cause: depth > 1 && original.cause !== undefined ? redactedChain(original.cause, secrets, depth - 1) : undefined,
-  });
+  const copy =
+    depth > 1 && original.cause !== undefined
+      ? new Error(redactSecrets(original.message, secrets), { cause: redactedChain(original.cause, secrets, depth - 1) })
+      : new Error(redactSecrets(original.message, secrets));
   copy.name = original.name;
   const code = (original as { code?: unknown }).code;
   if (code !== undefined) Object.assign(copy, { code });

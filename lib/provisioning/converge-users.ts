@@ -37,6 +37,15 @@ export interface ConvergeResult {
   readonly dryRun: boolean;
 }
 
+/** What usually lies behind a server error, by mysql2 error code. */
+const STATEMENT_FAILURE_HINTS: Readonly<Record<string, string>> = {
+  ER_NO_SUCH_TABLE: 'a table-level grant needs the table to exist: create it first, or grant on the database (db.*)',
+  ER_PLUGIN_IS_NOT_LOADED: 'the server has no AWSAuthenticationPlugin: IAM database authentication is not enabled on this database',
+  ER_DBACCESS_DENIED_ERROR: 'the master user cannot grant this privilege on this target',
+  ER_ACCESS_DENIED_ERROR: 'the master user cannot grant this privilege',
+  ER_SPECIFIC_ACCESS_DENIED_ERROR: 'the master user lacks the privilege this statement needs',
+};
+
 /** A statement of the plan failed; the ones before it were applied and a re-run converges from there. */
 export class StatementFailedError extends Error {
   public readonly code = 'RDS_IAM_STATEMENT_FAILED';
@@ -46,7 +55,9 @@ export class StatementFailedError extends Error {
     public readonly total: number,
     options: { cause: unknown },
   ) {
-    const reason = options.cause instanceof Error ? options.cause.message : String(options.cause);
+    const code = String((options.cause as { code?: unknown })?.code ?? '');
+    const hint = STATEMENT_FAILURE_HINTS[code];
+    const reason = `${options.cause instanceof Error ? options.cause.message : String(options.cause)}${hint === undefined ? '' : ` (${hint})`}`;
     super(
       `statement ${executedBefore + 1} of ${total} (${statement.kind} for user '${statement.username}') failed: ${statement.sql}: ${reason}. ` +
         `The ${executedBefore} statement(s) before it were applied; fix the cause and deploy again, which converges from the current state.`,

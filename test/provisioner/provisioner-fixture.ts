@@ -1,0 +1,165 @@
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { Signer } from '@aws-sdk/rds-signer';
+import { mockClient } from 'aws-sdk-client-mock';
+import * as net from 'node:net';
+import { createConnection, type Connection, type RowDataPacket } from 'mysql2/promise';
+import { startEmulator, type RunningEmulator } from '../../lib/emulator';
+import { encodeUserSpecs } from '../../lib/provisioning/provisioner-properties';
+import type { DatabaseUserSpec } from '../../lib/users/database-user-spec';
+import { handler } from '../../lambda/provisioner';
+
+/**
+ * Drives the real provisioner handler against the emulator: CloudFormation-shaped events in, Secrets Manager
+ * answered by aws-sdk-client-mock with the emulator's master credentials, every console line captured, and
+ * logins as the provisioned users with real IAM tokens over verified TLS.
+ */
+
+export const SECRET_ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:emulator-master-AbCdEf';
+
+export type RequestType = 'Create' | 'Update' | 'Delete';
+
+export interface ProvisionerFixture {
+  readonly emulator: RunningEmulator;
+  /** A master connection for arranging and inspecting (not the one the handler uses). */
+  readonly admin: Connection;
+  readonly secretsManager: ReturnType<typeof mockClient>;
+  /** Every line the handler printed, in order. */
+  readonly logLines: string[];
+  send(requestType: RequestType, users: readonly DatabaseUserSpec[], oldUsers?: readonly DatabaseUserSpec[]): Promise<unknown>;
+  sendRaw(event: Record<string, unknown>): Promise<unknown>;
+  properties(users: readonly DatabaseUserSpec[]): Record<string, string>;
+  /** Logs in as an IAM user with a fresh token over TLS; the caller ends the connection. */
+  loginAs(username: string): Promise<Connection>;
+  /** Runs one statement as the user: `allowed`, `denied`, or the error code when the failure is something else. */
+  attempt(username: string, sql: string): Promise<string>;
+  stop(): Promise<void>;
+}
+
+export const user = (username: string, overrides: Partial<DatabaseUserSpec> = {}): DatabaseUserSpec => ({
+  username,
+  grants: [],
+  requireSsl: true,
+  removalPolicy: 'drop',
+  adoptExistingUser: false,
+  ...overrides,
+});
+
+const DENIED_CODES = new Set(['ER_TABLEACCESS_DENIED_ERROR', 'ER_DBACCESS_DENIED_ERROR', 'ER_SPECIFIC_ACCESS_DENIED_ERROR', 'ER_COLUMNACCESS_DENIED_ERROR']);
+
+export async function startProvisionerFixture(): Promise<ProvisionerFixture> {
+  const emulator = await startEmulator();
+  const admin = await createConnection({
+    host: emulator.endpointHost,
+    stream: () => net.connect(emulator.port, emulator.host),
+    port: emulator.port,
+    user: emulator.adminUser,
+    password: emulator.adminPassword,
+    ssl: { ca: emulator.caPem, verifyIdentity: true },
+  });
+  const secretsManager = mockClient(SecretsManagerClient);
+  secretsManager.on(GetSecretValueCommand, { SecretId: SECRET_ARN }).resolves({
+    SecretString: JSON.stringify({ username: emulator.adminUser, password: emulator.adminPassword, engine: 'mariadb' }),
+  });
+  process.env.RDS_IAM_EXTRA_CA_PEM = emulator.caPem;
+  const logLines: string[] = [];
+  const consoleLog = jest.spyOn(console, 'log').mockImplementation((...args: unknown[]) => {
+    logLines.push(args.map(String).join(' '));
+  });
+  let requestCount = 0;
+
+  const properties = (users: readonly DatabaseUserSpec[]): Record<string, string> => ({
+    ServiceToken: 'arn:aws:lambda:us-east-1:123456789012:function:provider',
+    MasterSecretArn: SECRET_ARN,
+    Endpoint: emulator.endpointHost,
+    Port: String(emulator.port),
+    Engine: 'mariadb',
+    Users: encodeUserSpecs(users),
+  });
+  const sendRaw = (event: Record<string, unknown>): Promise<unknown> => {
+    requestCount += 1;
+    return handler({
+      RequestId: `request-${requestCount}`,
+      LogicalResourceId: 'DatabaseUsers',
+      StackId: 'arn:aws:cloudformation:us-east-1:123456789012:stack/test/1',
+      ResourceType: 'Custom::RdsIamDatabaseUsers',
+      ResponseURL: '...',
+      ...event,
+    });
+  };
+  const physicalId = `rds-iam-users:${emulator.endpointHost}:${emulator.port}`;
+
+  const loginAs = async (username: string): Promise<Connection> => {
+    const token = await new Signer({
+      hostname: emulator.endpointHost,
+      port: emulator.port,
+      region: emulator.region,
+      username,
+      credentials: { accessKeyId: emulator.accessKeyId, secretAccessKey: emulator.secretAccessKey },
+    }).getAuthToken();
+    return createConnection({
+      host: emulator.endpointHost,
+      stream: () => net.connect(emulator.port, emulator.host),
+      port: emulator.port,
+      user: username,
+      ssl: { ca: emulator.caPem, verifyIdentity: true },
+      authPlugins: { mysql_clear_password: () => () => Buffer.from(`${token}\0`) },
+    });
+  };
+
+  return {
+    emulator,
+    admin,
+    secretsManager,
+    logLines,
+    properties,
+    sendRaw,
+    send: (requestType, users, oldUsers) =>
+      sendRaw({
+        RequestType: requestType,
+        ResourceProperties: properties(users),
+        ...(requestType === 'Create' ? {} : { PhysicalResourceId: physicalId }),
+        ...(requestType === 'Update' ? { OldResourceProperties: properties(oldUsers ?? []) } : {}),
+      }),
+    loginAs,
+    attempt: async (username, sql) => {
+      const connection = await loginAs(username);
+      try {
+        await connection.query(sql);
+        return 'allowed';
+      } catch (error) {
+        const code = String((error as { code?: unknown }).code);
+        return DENIED_CODES.has(code) ? 'denied' : code;
+      } finally {
+        await connection.end();
+      }
+    },
+    stop: async () => {
+      consoleLog.mockRestore();
+      secretsManager.restore();
+      delete process.env.RDS_IAM_EXTRA_CA_PEM;
+      await admin.end().catch(() => undefined);
+      await emulator.stop();
+    },
+  };
+}
+
+/** Every privilege the server reports for the accounts, one sorted line each: the exact grant state to compare. */
+export async function grantSnapshot(admin: Connection, usernames: readonly string[]): Promise<string[]> {
+  const grantees = usernames.map((username) => `'${username}'@'%'`);
+  const [rows] = await admin.query<RowDataPacket[]>(
+    `SELECT GRANTEE AS g, '*' AS s, '*' AS t, PRIVILEGE_TYPE AS p, IS_GRANTABLE AS o FROM information_schema.USER_PRIVILEGES WHERE GRANTEE IN (?)
+     UNION ALL SELECT GRANTEE, TABLE_SCHEMA, '*', PRIVILEGE_TYPE, IS_GRANTABLE FROM information_schema.SCHEMA_PRIVILEGES WHERE GRANTEE IN (?)
+     UNION ALL SELECT GRANTEE, TABLE_SCHEMA, TABLE_NAME, PRIVILEGE_TYPE, IS_GRANTABLE FROM information_schema.TABLE_PRIVILEGES WHERE GRANTEE IN (?)`,
+    [grantees, grantees, grantees],
+  );
+  const [accounts] = await admin.query<RowDataPacket[]>('SELECT User AS u, plugin, ssl_type FROM mysql.user WHERE Host = ? AND User IN (?)', ['%', usernames]);
+  return [
+    ...accounts.map((row) => `${row.u} plugin=${row.plugin} ssl=${row.ssl_type}`),
+    ...rows.map((row) => `${row.g} ${row.s === '*' ? '*' : row.s}.${row.t} ${row.p}${row.o === 'YES' ? ' WITH GRANT OPTION' : ''}`),
+  ].sort();
+}
+
+/** The handler's JSON log lines, parsed. */
+export function logEntries(lines: readonly string[]): Record<string, unknown>[] {
+  return lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+}
