@@ -86,7 +86,8 @@ export class IamTokenProvider {
           `${TOKEN_LIFETIME_MS / 60_000} minutes and must have time left when it reaches the server`,
       );
     }
-    this.now = options.now ?? Date.now;
+    // Late-bound, so a clock swapped in after construction (a test's fake Date) is the one consulted.
+    this.now = options.now ?? (() => Date.now());
     this.description = describeRequest(options);
   }
 
