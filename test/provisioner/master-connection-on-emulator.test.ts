@@ -1,16 +1,14 @@
 import { inspect } from 'node:util';
-import { startEmulator, type RunningEmulator } from '../../lib/emulator';
+import type { RunningEmulator } from '../../lib/emulator';
 import { connectAsMaster, MasterConnectionError } from '../../lib/provisioning/master-connection';
 import { detectServer, readLiveUserState } from '../../lib/provisioning/read-live-user-state';
+import { useEmulator } from '../support/emulator';
 
+const runningEmulator = useEmulator();
 let emulator: RunningEmulator;
 
-beforeAll(async () => {
-  emulator = await startEmulator();
-});
-
-afterAll(async () => {
-  await emulator?.stop();
+beforeAll(() => {
+  emulator = runningEmulator();
 });
 
 async function connectionFailure(options: Partial<Parameters<typeof connectAsMaster>[0]>): Promise<MasterConnectionError> {

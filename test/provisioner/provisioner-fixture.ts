@@ -1,9 +1,8 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { Signer } from '@aws-sdk/rds-signer';
 import { mockClient } from 'aws-sdk-client-mock';
-import * as net from 'node:net';
-import { createConnection, type Connection, type RowDataPacket } from 'mysql2/promise';
+import type { Connection, RowDataPacket } from 'mysql2/promise';
 import { startEmulator, type RunningEmulator } from '../../lib/emulator';
+import { connectAsAdmin, connectAsIamUser } from '../support/emulator';
 import { encodeUserSpecs } from '../../lib/provisioning/provisioner-properties';
 import type { DatabaseUserSpec } from '../../lib/users/database-user-spec';
 import { handler } from '../../lambda/provisioner';
@@ -48,14 +47,7 @@ const DENIED_CODES = new Set(['ER_TABLEACCESS_DENIED_ERROR', 'ER_DBACCESS_DENIED
 
 export async function startProvisionerFixture(): Promise<ProvisionerFixture> {
   const emulator = await startEmulator();
-  const admin = await createConnection({
-    host: emulator.endpointHost,
-    stream: () => net.connect(emulator.port, emulator.host),
-    port: emulator.port,
-    user: emulator.adminUser,
-    password: emulator.adminPassword,
-    ssl: { ca: emulator.caPem, verifyIdentity: true },
-  });
+  const admin = await connectAsAdmin(emulator);
   const secretsManager = mockClient(SecretsManagerClient);
   secretsManager.on(GetSecretValueCommand, { SecretId: SECRET_ARN }).resolves({
     SecretString: JSON.stringify({ username: emulator.adminUser, password: emulator.adminPassword, engine: 'mariadb' }),
@@ -88,23 +80,7 @@ export async function startProvisionerFixture(): Promise<ProvisionerFixture> {
   };
   const physicalId = `rds-iam-users:${emulator.endpointHost}:${emulator.port}`;
 
-  const loginAs = async (username: string): Promise<Connection> => {
-    const token = await new Signer({
-      hostname: emulator.endpointHost,
-      port: emulator.port,
-      region: emulator.region,
-      username,
-      credentials: { accessKeyId: emulator.accessKeyId, secretAccessKey: emulator.secretAccessKey },
-    }).getAuthToken();
-    return createConnection({
-      host: emulator.endpointHost,
-      stream: () => net.connect(emulator.port, emulator.host),
-      port: emulator.port,
-      user: username,
-      ssl: { ca: emulator.caPem, verifyIdentity: true },
-      authPlugins: { mysql_clear_password: () => () => Buffer.from(`${token}\0`) },
-    });
-  };
+  const loginAs = (username: string): Promise<Connection> => connectAsIamUser(emulator, username);
 
   return {
     emulator,
