@@ -4,3 +4,4 @@ export * from './users/grant-target';
 export * from './users/privileges';
 export * from './users/validate-user-specs';
 export * from './provisioning/provisioner-properties';
+export * from './client';
