@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { ExitCode, processContext, type CliContext } from './cli-context';
 import { registerCaBundleCommand } from './commands/ca-bundle';
 import { registerConnectCommand } from './commands/connect';
+import { registerLocalCommand } from './commands/local';
 import { registerTokenCommand } from './commands/token';
 import type { CommandResult } from './run-command';
 
@@ -24,6 +25,7 @@ export function buildProgram(context: CliContext, onResult: (code: CommandResult
   registerTokenCommand(program, context, onResult);
   registerCaBundleCommand(program, context, onResult);
   registerConnectCommand(program, context, onResult);
+  registerLocalCommand(program, context, onResult);
   return program;
 }
 

@@ -1,0 +1,63 @@
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { environmentUserSpecs, getEnvironment } from '../../lib/environments';
+import { BUILT_CLI, cleanAwsEnvironment, runProgram } from './run-built-cli';
+
+const PROJECT_ROOT = join(__dirname, '..', '..');
+const ENVIRONMENT = 'dev';
+
+/** Reads stdout lines until the line that says the emulator is ready, or the process exits. */
+async function readUntilReady(child: ChildProcessWithoutNullStreams): Promise<string[]> {
+  const lines: string[] = [];
+  for await (const line of createInterface({ input: child.stdout })) {
+    lines.push(line);
+    if (line.includes('Press Ctrl-C to stop')) return lines;
+  }
+  throw new Error(`rds-iam local exited before it was ready; it printed:\n${lines.join('\n')}`);
+}
+
+describe('rds-iam local', () => {
+  let child: ChildProcessWithoutNullStreams | undefined;
+  let stderr = '';
+
+  afterEach(() => {
+    if (child?.exitCode === null) child.kill('SIGKILL');
+  });
+
+  it("provisions the environment's users, prints login commands that work, and stops cleanly on SIGTERM", async () => {
+    // Prepare
+    child = spawn(process.execPath, [BUILT_CLI, 'local', '--env', ENVIRONMENT], { cwd: PROJECT_ROOT, env: cleanAwsEnvironment() });
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+    const exited = new Promise<number | null>((resolve) => child!.once('exit', (code) => resolve(code)));
+
+    // Act
+    const printed = await readUntilReady(child);
+    const exportLine = printed.find((line) => line.trim().startsWith('export AWS_ACCESS_KEY_ID='))!.trim();
+    const loginLines = printed.filter((line) => line.trim().startsWith('npx rds-iam connect ')).map((line) => line.trim());
+    const caFile = /--ca (\S+)/.exec(loginLines[0])![1];
+    const logins = await Promise.all(
+      loginLines.map((line) =>
+        runProgram('bash', ['-c', `${exportLine}; ${line} --execute 'SELECT CURRENT_USER() AS who'`], {
+          env: cleanAwsEnvironment(),
+        }),
+      ),
+    );
+    child.kill('SIGTERM');
+    const exitCode = await exited;
+
+    // Assess
+    const declared = environmentUserSpecs(getEnvironment(ENVIRONMENT)).map((user) => user.username);
+    expect(printed[0]).toMatch(new RegExp(`^Environment ${ENVIRONMENT} is running locally: ${declared.length} IAM users provisioned`));
+    expect(loginLines).toHaveLength(declared.length);
+    logins.forEach((login, index) => {
+      expect(login.stderr).toBe('');
+      expect(login.stdout).toContain(`| ${declared[index]}@% |`);
+      expect(login.exitCode).toBe(0);
+    });
+    expect(exitCode).toBe(0);
+    expect(stderr).toContain('stopped (SIGTERM)');
+    expect(existsSync(caFile)).toBe(false);
+  });
+});
