@@ -3,3 +3,5 @@ export { startEmulator } from './start-emulator';
 export type { RunningEmulator } from './running-emulator';
 export { DEFAULT_TEST_CREDENTIALS, type EmulatorOptions } from './emulator-options';
 export { EmulatorError, type EmulatorErrorCode } from './emulator-error';
+export { emulatorSummary, type EmulatorSummary } from './emulator-summary';
+export { followPluginLog } from './error-log-follower';

@@ -1,5 +1,5 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import { createConnection } from 'mysql2/promise';
+import { createConnection } from 'mysql2';
 import { readFile } from 'node:fs/promises';
 import type { ServerProcess } from './server-process';
 
@@ -28,13 +28,14 @@ export async function waitUntilReady(server: ServerProcess, probe: ReadinessProb
   const deadline = Date.now() + START_TIMEOUT_MS;
   for (;;) {
     if (server.hasExited()) return describeFailure(errorLogFile);
-    let outcome: 'ready' | 'not-yet';
+    let outcome: LoginOutcome;
     try {
-      outcome = await loginOnce(probe);
+      outcome = await loginOnce(probe, server.exited);
     } catch (error) {
       return { kind: 'failed', detail: `the master user could not log in: ${String(error)}` };
     }
     if (outcome === 'ready') return undefined;
+    if (outcome === 'server-exited') return describeFailure(errorLogFile);
     if (Date.now() > deadline) {
       return { kind: 'failed', detail: `mariadbd did not answer within ${START_TIMEOUT_MS / 1000} s\n${await logTail(errorLogFile)}` };
     }
@@ -42,22 +43,42 @@ export async function waitUntilReady(server: ServerProcess, probe: ReadinessProb
   }
 }
 
-async function loginOnce(probe: ReadinessProbe): Promise<'ready' | 'not-yet'> {
-  try {
-    const connection = await createConnection({
+type LoginOutcome = 'ready' | 'not-yet' | 'server-exited';
+
+/**
+ * One login attempt, abandoned as soon as the server exits: whatever answers on the port then (another process
+ * that holds it) must not keep us waiting for a handshake that never comes.
+ */
+function loginOnce(probe: ReadinessProbe, serverExited: Promise<unknown>): Promise<LoginOutcome> {
+  return new Promise((resolve, reject) => {
+    const connection = createConnection({
       host: '127.0.0.1',
       port: probe.port,
       user: probe.user,
       password: probe.password,
       ssl: { ca: probe.caPem, rejectUnauthorized: true, verifyIdentity: true },
     });
-    await connection.end();
-    return 'ready';
-  } catch (error) {
-    const code = (error as { readonly code?: unknown }).code;
-    if (typeof code === 'string' && NOT_YET_CODES.has(code)) return 'not-yet';
-    throw error;
-  }
+    let settled = false;
+    const settle = (outcome: () => void): void => {
+      if (settled) return;
+      settled = true;
+      outcome();
+    };
+    connection.on('error', (error: Error & { readonly code?: string }) => {
+      settle(() => {
+        connection.destroy();
+        if (typeof error.code === 'string' && NOT_YET_CODES.has(error.code)) resolve('not-yet');
+        else reject(error);
+      });
+    });
+    connection.once('connect', () => settle(() => connection.end(() => resolve('ready'))));
+    void serverExited.then(() =>
+      settle(() => {
+        connection.destroy();
+        resolve('server-exited');
+      }),
+    );
+  });
 }
 
 async function describeFailure(errorLogFile: string): Promise<StartFailure> {

@@ -1,0 +1,81 @@
+#!/usr/bin/env node
+/**
+ * `npm run emulator`: starts the local RDS IAM-auth emulator in the foreground, prints one JSON line on stdout
+ * once it accepts logins, relays the plugin's refusal reasons to stderr, and stops on Ctrl-C / SIGTERM.
+ */
+import { Command, InvalidArgumentError } from 'commander';
+import { emulatorSummary, followPluginLog, startEmulator, type EmulatorOptions } from '../lib/emulator';
+import { watchLaunchers } from '../lib/emulator/launcher-watchdog';
+import { logTail } from '../lib/emulator/server-readiness';
+
+interface EmulatorFlags {
+  readonly endpointHost?: string;
+  readonly region?: string;
+  readonly accessKeyId?: string;
+  readonly secretAccessKey?: string;
+  readonly sessionToken?: string;
+  readonly port?: number;
+  readonly maxClockSkew?: number;
+}
+
+function wholeNumber(value: string): number {
+  if (!/^\d+$/.test(value)) throw new InvalidArgumentError(`'${value}' is not a whole number.`);
+  return Number(value);
+}
+
+async function main(): Promise<void> {
+  const flags = new Command('emulator')
+    .description('Local MariaDB that verifies real RDS IAM auth tokens (SigV4) with test credentials, over TLS.')
+    .option('--endpoint-host <name>', 'host name tokens are signed for and the certificate names', 'localhost')
+    .option('--region <region>', 'region of the tokens\' credential scope', 'us-east-1')
+    .option('--access-key-id <id>', 'access key id of the test credentials (default: fixed test key)')
+    .option('--secret-access-key <secret>', 'secret of the test credentials (default: fixed test secret)')
+    .option('--session-token <token>', 'require this X-Amz-Security-Token (temporary credentials)')
+    .option('--port <port>', 'TCP port on 127.0.0.1 (default: a free port)', wholeNumber)
+    .option('--max-clock-skew <seconds>', 'how far in the future a token may be dated', wholeNumber)
+    .parse()
+    .opts<EmulatorFlags>();
+
+  const options: EmulatorOptions = {
+    endpointHost: flags.endpointHost,
+    region: flags.region,
+    accessKeyId: flags.accessKeyId,
+    secretAccessKey: flags.secretAccessKey,
+    sessionToken: flags.sessionToken,
+    port: flags.port,
+    maxClockSkewSeconds: flags.maxClockSkew,
+  };
+  const emulator = await startEmulator(options);
+  process.stdout.write(`${JSON.stringify(emulatorSummary(emulator))}\n`);
+  const stopFollowing = followPluginLog(emulator.errorLogFile, (line) => process.stderr.write(`${line}\n`));
+
+  let stopping = false;
+  const stop = async (why: string): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
+    stopFollowing();
+    stopWatching();
+    await emulator.stop();
+    process.stderr.write(`emulator: stopped (${why})\n`);
+    process.exit(0);
+  };
+  process.on('SIGINT', (signal) => void stop(signal));
+  process.on('SIGTERM', (signal) => void stop(signal));
+  process.on('SIGHUP', (signal) => void stop(signal));
+  const stopWatching = watchLaunchers(() => void stop('the process that launched it exited'));
+
+  await emulator.exited;
+  if (!stopping) {
+    stopFollowing();
+    stopWatching();
+    const tail = await logTail(emulator.errorLogFile);
+    await emulator.stop();
+    process.stderr.write(`emulator: mariadbd (pid ${emulator.pid}) exited unexpectedly. Its log ended with:\n${tail}\n`);
+    process.exit(1);
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`emulator: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});
