@@ -10,10 +10,10 @@ import type { DatabaseEngineFamily, UserGrant, UserRemovalPolicy } from '../user
 /** A new VPC made for the database. */
 export interface NewVpcConfig {
   /**
-   * The Availability Zones the VPC spans, e.g. `['eu-west-1a', 'eu-west-1b']` (at least two: RDS subnet groups need
-   * two). Named explicitly so synth needs no AWS lookup.
+   * How many Availability Zones the VPC spans (at least 2: RDS subnet groups need two). The zones are the region's
+   * first ones, chosen at deploy time (`Fn::GetAZs`), so synth needs no AWS lookup.
    */
-  readonly availabilityZones: readonly string[];
+  readonly maxAzs: number;
   /**
    * NAT gateways. `0` makes a VPC of isolated subnets only: no internet route at all; the provisioner then reaches
    * Secrets Manager through an interface VPC endpoint. With NAT gateways the database and the provisioner sit in

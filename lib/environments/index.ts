@@ -1,5 +1,5 @@
 import type { DatabaseEngineFamily, DatabaseUserSpec } from '../users/database-user-spec';
-import type { DeclaredUserConfig, EnvironmentConfig } from './environment-config';
+import type { DatabaseConfig, DeclaredUserConfig, EnvironmentConfig, ExistingDatabaseConfig } from './environment-config';
 import { SHIPPED_ENVIRONMENTS } from './shipped-environments';
 
 export * from './environment-config';
@@ -27,6 +27,11 @@ export function getEnvironment(name: string): EnvironmentConfig {
     throw new UnknownEnvironmentError(name, SHIPPED_ENVIRONMENTS.map((environment) => environment.name));
   }
   return found;
+}
+
+/** True for a database that exists already and is referenced by identifier. */
+export function isExistingDatabase(database: DatabaseConfig): database is ExistingDatabaseConfig {
+  return database.kind === 'existing-cluster' || database.kind === 'existing-instance';
 }
 
 /** The CloudFormation stack name of an environment. */

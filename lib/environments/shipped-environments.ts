@@ -22,7 +22,7 @@ const dev: EnvironmentConfig = {
     masterUsername: 'admin',
     serverlessV2MinCapacity: 0.5,
     serverlessV2MaxCapacity: 2,
-    network: { availabilityZones: ['eu-west-1a', 'eu-west-1b'], natGateways: 0 },
+    network: { maxAzs: 2, natGateways: 0 },
     deletionProtection: false,
   },
   users: [
@@ -49,7 +49,7 @@ const staging: EnvironmentConfig = {
     allocatedStorageGiB: 20,
     multiAz: false,
     masterUsername: 'admin',
-    network: { availabilityZones: ['eu-west-1a', 'eu-west-1b'], natGateways: 1 },
+    network: { maxAzs: 2, natGateways: 1 },
     deletionProtection: true,
   },
   users: [

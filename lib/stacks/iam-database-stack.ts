@@ -1,4 +1,4 @@
-import { CfnOutput, Stack, StackProps, Tokenization } from 'aws-cdk-lib';
+import { CfnOutput, Fn, Stack, StackProps, Tokenization } from 'aws-cdk-lib';
 import { AccountPrincipal, IRole, Role } from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
 import { DatabaseUserProvisioner } from '../constructs/database-user-provisioner';
@@ -6,7 +6,7 @@ import { IamDatabaseDeclarationError } from '../constructs/declaration-error';
 import type { IIamAuthDatabase } from '../constructs/iam-auth-database';
 import { IamDatabaseUser } from '../constructs/iam-database-user';
 import type { EnvironmentConfig } from '../environments/environment-config';
-import { declaredUserSpec } from '../environments';
+import { declaredUserSpec, isExistingDatabase } from '../environments';
 import { newAuroraMysqlCluster, newRdsInstance } from './new-database';
 import { suppressDatabaseFindings, suppressProvisionerFindings } from './nag-suppressions';
 
@@ -66,11 +66,16 @@ export class IamDatabaseStack extends Stack {
   }
 
   /**
-   * The environment's Availability Zones as declared. Without this override a stack with an explicit account and
-   * region looks them up in AWS at synth, which needs credentials and network.
+   * Without this override a stack with an explicit account and region looks its Availability Zones up in AWS at
+   * synth, which needs credentials and network. A new VPC takes the region's first zones at deploy time
+   * (`Fn::GetAZs`, as an environment-agnostic stack would); an existing network names its zones.
    */
   public override get availabilityZones(): string[] {
-    return [...this.environmentConfig.database.network.availabilityZones];
+    const database = this.environmentConfig.database;
+    if (isExistingDatabase(database)) {
+      return [...database.network.availabilityZones];
+    }
+    return Array.from({ length: database.network.maxAzs }, (_, index) => Fn.select(index, Fn.getAzs()));
   }
 
   private newDatabase(): IIamAuthDatabase {

@@ -75,7 +75,8 @@ export function suppressDatabaseFindings(created: NewDatabase, config: AuroraMys
       reason: 'The environment config sets multiAz: false (a single-AZ, non-production instance).',
     });
   }
-  NagSuppressions.addResourceSuppressions(created.construct, suppressions, true);
+  // On the DBCluster / DBInstance resource only: these rules judge nothing else.
+  NagSuppressions.addResourceSuppressions(created.construct.node.defaultChild as IConstruct, suppressions);
   suppressLogRetentionFindings(Stack.of(created.construct));
 }
 

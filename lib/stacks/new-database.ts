@@ -27,7 +27,7 @@ export function newDatabaseVpc(scope: Construct, config: NewVpcConfig): { vpc: V
         { name: 'database', subnetType: SubnetType.PRIVATE_WITH_EGRESS, cidrMask: 24 },
       ];
   const vpc = new Vpc(scope, 'Vpc', {
-    availabilityZones: [...config.availabilityZones],
+    maxAzs: config.maxAzs,
     natGateways: config.natGateways,
     subnetConfiguration,
     flowLogs: { all: { destination: FlowLogDestination.toCloudWatchLogs() } },

@@ -1,0 +1,52 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { environmentStackName, listEnvironments } from '../../lib/environments';
+
+const repositoryRoot = path.join(__dirname, '..', '..');
+
+/** Runs bin/app.ts the way the CDK CLI does: context in CDK_CONTEXT_JSON, output directory in CDK_OUTDIR. */
+function runApp(context: Record<string, unknown>): { status: number | null; stderr: string; stackNames: string[] } {
+  const outdir = mkdtempSync(path.join(tmpdir(), 'rds-iam-app-'));
+  try {
+    const result = spawnSync(process.execPath, [require.resolve('tsx/cli'), 'bin/app.ts'], {
+      cwd: repositoryRoot,
+      encoding: 'utf8',
+      env: {
+        ...process.env,
+        CDK_OUTDIR: outdir,
+        // Skip esbuild and cdk-nag: this test is about which stacks the app makes.
+        CDK_CONTEXT_JSON: JSON.stringify({ 'aws:cdk:bundling-stacks': [], nag: 'false', ...context }),
+      },
+    });
+    const stackNames = result.status === 0
+      ? Object.entries(JSON.parse(readFileSync(path.join(outdir, 'manifest.json'), 'utf8')).artifacts as Record<string, { type: string }>)
+        .filter(([, artifact]) => artifact.type === 'aws:cloudformation:stack')
+        .map(([name]) => name)
+      : [];
+    return { status: result.status, stderr: result.stderr, stackNames };
+  } finally {
+    rmSync(outdir, { recursive: true, force: true });
+  }
+}
+
+describe('the CDK app (bin/app.ts)', () => {
+  it('synthesizes one stack per environment by default', () => {
+    const { status, stackNames } = runApp({});
+    expect(status).toBe(0);
+    expect(stackNames.sort()).toEqual(listEnvironments().map(environmentStackName).sort());
+  });
+
+  it('synthesizes only the environment chosen with -c env=NAME', () => {
+    const { status, stackNames } = runApp({ env: 'staging' });
+    expect(status).toBe(0);
+    expect(stackNames).toEqual(['RdsIamMysql-staging']);
+  });
+
+  it('refuses an unknown environment, listing the known ones', () => {
+    const { status, stderr } = runApp({ env: 'qa' });
+    expect(status).not.toBe(0);
+    expect(stderr).toContain(`unknown environment "qa"; known environments: ${listEnvironments().map((e) => e.name).join(', ')}`);
+  });
+});

@@ -1,0 +1,36 @@
+import { App, Aspects, Stack } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import type { EnvironmentConfig } from '../../lib/environments/environment-config';
+import { environmentStackName } from '../../lib/environments';
+import { IamDatabaseStack } from '../../lib/stacks/iam-database-stack';
+
+/** Context that makes NodejsFunction skip esbuild: for tests about the template, not the bundle. */
+export const SKIP_BUNDLING_CONTEXT = { 'aws:cdk:bundling-stacks': [] as string[] };
+
+export interface SynthesizedStack<S extends Stack = Stack> {
+  readonly stack: S;
+  readonly template: Template;
+  /** cdk-nag AwsSolutions errors left unsuppressed, as `<path> <message>` lines. */
+  readonly nagErrors: string[];
+}
+
+/** Synthesizes one stack with the cdk-nag AwsSolutions pack applied, once: tests share the result. */
+export function synthesizeWithNag<S extends Stack>(app: App, stack: S): SynthesizedStack<S> {
+  Aspects.of(app).add(new AwsSolutionsChecks());
+  const template = Template.fromStack(stack);
+  const nagErrors = Annotations.fromStack(stack)
+    .findError('*', Match.stringLikeRegexp('AwsSolutions-'))
+    .map((finding) => `${finding.id} ${String(finding.entry.data)}`);
+  return { stack, template, nagErrors };
+}
+
+/** An environment's stack, synthesized with cdk-nag. */
+export function synthesizeEnvironment(
+  environment: EnvironmentConfig,
+  options: { bundle: boolean } = { bundle: true },
+): SynthesizedStack<IamDatabaseStack> {
+  const app = new App({ context: options.bundle ? {} : SKIP_BUNDLING_CONTEXT });
+  const stack = new IamDatabaseStack(app, environmentStackName(environment), { environmentConfig: environment });
+  return synthesizeWithNag(app, stack);
+}
