@@ -5,3 +5,8 @@ export * from './users/privileges';
 export * from './users/validate-user-specs';
 export * from './provisioning/provisioner-properties';
 export * from './client';
+export * from './planner';
+export * from './provisioning/converge-users';
+export * from './provisioning/master-connection';
+export * from './provisioning/master-secret';
+export * from './provisioning/read-live-user-state';
