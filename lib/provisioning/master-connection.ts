@@ -99,7 +99,7 @@ export async function connectAsMaster(options: MasterConnectionOptions): Promise
         // mysql2 verifies the certificate against `host`; when the name to verify differs, connect the socket ourselves.
         host: servername,
         port: options.port,
-        ...(servername === options.host ? {} : { stream: () => net.connect(options.port, options.host) }),
+        ...(servername === options.host ? {} : { stream: () => net.connect(options.port, options.host).setNoDelay(true) }),
         user: options.user,
         password: options.password,
         connectTimeout: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
