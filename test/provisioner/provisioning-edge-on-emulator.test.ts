@@ -1,7 +1,10 @@
 import { inspect } from 'node:util';
 import type { RunningEmulator } from '../../lib/emulator';
 import { connectAsMaster, MasterConnectionError } from '../../lib/provisioning/master-connection';
+import { convergeUsers } from '../../lib/provisioning/converge-users';
 import { detectServer, readLiveUserState } from '../../lib/provisioning/read-live-user-state';
+import type { DatabaseUserSpec } from '../../lib/users/database-user-spec';
+import { knownPrivileges, privilegeLevels, RDS_MASTER_GRANTABLE_PRIVILEGES } from '../../lib/users/privileges';
 import { useEmulator } from '../support/emulator';
 
 const runningEmulator = useEmulator();
@@ -10,6 +13,13 @@ let emulator: RunningEmulator;
 beforeAll(() => {
   emulator = runningEmulator();
 });
+
+function connectAsEmulatorMaster() {
+  return connectAsMaster({
+    host: emulator.host, servername: emulator.endpointHost, port: emulator.port,
+    user: emulator.adminUser, password: emulator.adminPassword, ca: emulator.caPem,
+  });
+}
 
 async function connectionFailure(options: Partial<Parameters<typeof connectAsMaster>[0]>): Promise<MasterConnectionError> {
   try {
@@ -100,6 +110,57 @@ describe('readLiveUserState on the emulator', () => {
           { target: { level: 'database', databasePattern: 'my\\_db' }, privilege: 'SELECT', grantable: false },
         ]),
       });
+    } finally {
+      await connection.end();
+    }
+  });
+});
+
+describe('convergeUsers on the emulator', () => {
+  it('grants every privilege the master user can grant, at each level, and reads each back as declared (no drift)', async () => {
+    const connection = await connectAsEmulatorMaster();
+    try {
+      await connection.query('CREATE DATABASE edge_db');
+      await connection.query('CREATE TABLE edge_db.t (id INT)');
+      const globalPrivileges = knownPrivileges('mariadb').filter(
+        (privilege) => RDS_MASTER_GRANTABLE_PRIVILEGES.has(privilege) && privilegeLevels('mariadb', privilege)?.includes('global'),
+      );
+      const spec = (username: string, grants: DatabaseUserSpec['grants']): DatabaseUserSpec => ({
+        username, grants, requireSsl: true, removalPolicy: 'drop', adoptExistingUser: false,
+      });
+      const desired = [
+        // REPLICATION CLIENT is MariaDB's old name for BINLOG MONITOR: declared either way, it must not show as drift.
+        spec('every_global', [{ on: '*.*', privileges: [...globalPrivileges, 'REPLICATION CLIENT'] }]),
+        spec('every_database', [{ on: 'edge_db.*', privileges: ['ALL'] }]),
+        spec('every_table', [{ on: 'edge_db.t', privileges: ['ALL'] }]),
+      ];
+      const options = { desired, previous: [], operation: 'converge' as const, masterUsername: emulator.adminUser };
+
+      const first = await convergeUsers(connection, options);
+      const second = await convergeUsers(connection, { ...options, dryRun: true });
+
+      expect(first.counts).toMatchObject({ created: 3, granted: 3 });
+      expect(second.plan.statements).toEqual([]);
+    } finally {
+      await connection.end();
+    }
+  });
+
+  it('plans without running anything on a dry run, and logs one JSON-ready entry per statement it runs', async () => {
+    const connection = await connectAsEmulatorMaster();
+    const entries: Record<string, unknown>[] = [];
+    try {
+      const desired: DatabaseUserSpec[] = [{ username: 'dry', grants: [{ on: '*.*', privileges: ['PROCESS'] }], requireSsl: true, removalPolicy: 'drop', adoptExistingUser: false }];
+      const options = { desired, previous: [], operation: 'converge' as const, masterUsername: emulator.adminUser, log: (entry: Record<string, unknown>) => entries.push(entry) };
+
+      const planned = await convergeUsers(connection, { ...options, dryRun: true });
+      expect(planned.executed).toBe(0);
+      expect((await readLiveUserState(connection, ['dry'])).get('dry')?.exists).toBe(false);
+
+      const applied = await convergeUsers(connection, options);
+      expect(applied.executed).toBe(2);
+      expect(entries.filter((entry) => entry.event === 'statement').map((entry) => entry.sql)).toEqual(planned.plan.statements.map((s) => s.sql));
+      expect(entries.at(-1)).toMatchObject({ event: 'converged', executed: 2, counts: { created: 1, granted: 1 } });
     } finally {
       await connection.end();
     }
