@@ -3,6 +3,8 @@ import { ExitCode, processContext, type CliContext } from './cli-context';
 import { registerCaBundleCommand } from './commands/ca-bundle';
 import { registerConnectCommand } from './commands/connect';
 import { registerLocalCommand } from './commands/local';
+import { registerPlanCommand } from './commands/plan';
+import { registerApplyCommand } from './commands/apply';
 import { registerTokenCommand } from './commands/token';
 import type { CommandResult } from './run-command';
 
@@ -26,6 +28,8 @@ export function buildProgram(context: CliContext, onResult: (code: CommandResult
   registerCaBundleCommand(program, context, onResult);
   registerConnectCommand(program, context, onResult);
   registerLocalCommand(program, context, onResult);
+  registerPlanCommand(program, context, onResult);
+  registerApplyCommand(program, context, onResult);
   return program;
 }
 

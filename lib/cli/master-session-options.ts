@@ -1,0 +1,20 @@
+import type { Command } from 'commander';
+import { parseHostAndPort, parsePort } from './flag-parsers';
+
+/** The flags `plan` and `apply` share: the declaration, the database, and the master credentials. */
+export function addMasterSessionOptions(command: Command): Command {
+  return command
+    .requiredOption('--env <name>', "the environment whose declared users are the desired state (lib/environments)")
+    .option('--cluster <id>', "DB cluster identifier (default: the environment's database)")
+    .option('--instance <id>', "DB instance identifier (default: the environment's database)")
+    .option('--hostname <endpoint>', 'connect to this endpoint instead (any MySQL-compatible server; a non-RDS one needs --ca)')
+    .option('--port <port>', 'database port (default: from the RDS API, else 3306)', parsePort)
+    .option('--via <host[:port]>', 'connect through this address (bastion tunnel); TLS is still verified for the endpoint', parseHostAndPort)
+    .option('--secret-arn <arn>', "master secret (default: the database's RDS-managed secret, or the environment's)")
+    .option('--admin-user <name>', 'master user name (required with --password-env unless the RDS API tells it)')
+    .option('--password-env <variable>', 'read the master password from this environment variable instead of Secrets Manager')
+    .option('--ca <file>', 'PEM CA file to verify the server with (default: the Amazon RDS bundle)')
+    .option('--region <region>', "region (default: the environment's)")
+    .option('--profile <profile>', 'AWS named profile')
+    .option('--debug', 'on failure, also print the underlying causes');
+}

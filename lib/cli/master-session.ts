@@ -1,0 +1,84 @@
+import type { Connection } from 'mysql2/promise';
+import type { EnvironmentConfig } from '../environments';
+import { CliFailure, type CliContext } from './cli-context';
+import { readCaFlag } from './ca-file';
+import { resolveDatabaseTarget, type DatabaseTarget, type DatabaseTargetFlags } from './database-target';
+
+/** Flags of `plan` and `apply`: which database, which declaration, which master credentials. */
+export interface MasterSessionFlags extends DatabaseTargetFlags {
+  readonly env: string;
+  readonly via?: { host: string; port?: number };
+  /** Master user name (with `--password-env`, or to override the secret's). */
+  readonly adminUser?: string;
+  /** Name of the environment variable holding the master password (never the password itself on argv). */
+  readonly passwordEnv?: string;
+  /** ARN of a Secrets Manager secret with `username` and `password`. */
+  readonly secretArn?: string;
+  readonly debug?: boolean;
+}
+
+/** An open master connection and what the planner needs besides it. */
+export interface MasterSession {
+  readonly connection: Connection;
+  readonly masterUsername: string;
+  readonly environment: EnvironmentConfig;
+  readonly target: DatabaseTarget;
+}
+
+/**
+ * Finds the database and the master credentials, then connects with verified TLS through the provisioner's own
+ * `connectAsMaster`. Credentials come from `--password-env` (a server outside AWS, a bastion), else from the secret
+ * named by `--secret-arn`, the database's RDS-managed secret or the environment's `masterSecretArn`.
+ */
+export async function openMasterSession(flags: MasterSessionFlags, context: CliContext): Promise<MasterSession> {
+  const target = await resolveDatabaseTarget(flags, context);
+  const environment = target.environment!;
+  const credentials = await masterCredentials(flags, target, environment, context);
+  const { connectAsMaster } = await import('../provisioning/master-connection');
+  const connection = await connectAsMaster({
+    host: flags.via?.host ?? target.endpointHost,
+    port: flags.via?.port ?? target.endpointPort,
+    servername: target.endpointHost,
+    user: credentials.username,
+    password: credentials.password,
+    ca: await readCaFlag(flags.ca),
+    retryForMs: 0,
+  });
+  return { connection, masterUsername: credentials.username, environment, target };
+}
+
+async function masterCredentials(
+  flags: MasterSessionFlags,
+  target: DatabaseTarget,
+  environment: EnvironmentConfig,
+  context: CliContext,
+): Promise<{ username: string; password: string }> {
+  if (flags.passwordEnv !== undefined) {
+    const password = context.env[flags.passwordEnv];
+    if (password === undefined || password === '') {
+      throw new CliFailure('RDS_IAM_CLI_NO_MASTER_PASSWORD', `--password-env ${flags.passwordEnv}: that environment variable is not set or empty`);
+    }
+    const username = flags.adminUser ?? target.masterUsername ?? environment.database.masterUsername;
+    if (username === undefined) {
+      throw new CliFailure('RDS_IAM_CLI_NO_MASTER_USER', 'which master user? give --admin-user <name> with --password-env');
+    }
+    return { username, password };
+  }
+  const secretArn =
+    flags.secretArn ??
+    target.masterUserSecretArn ??
+    (environment.database.kind === 'existing-cluster' || environment.database.kind === 'existing-instance'
+      ? environment.database.masterSecretArn
+      : undefined);
+  if (secretArn === undefined) {
+    throw new CliFailure(
+      'RDS_IAM_CLI_NO_MASTER_CREDENTIALS',
+      'no master credentials: the database has no RDS-managed master secret that could be found. Fix: give ' +
+        '--secret-arn <arn> (a secret with username and password), or --admin-user <name> --password-env <VARIABLE> ' +
+        'with the password in that environment variable.',
+    );
+  }
+  const { readMasterSecret } = await import('../provisioning/master-secret');
+  const secret = await readMasterSecret(secretArn, await context.createSecretsManagerClient(target.region, flags.profile));
+  return { username: flags.adminUser ?? secret.username, password: secret.password };
+}
