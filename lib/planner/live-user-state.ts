@@ -2,7 +2,7 @@ import type { ServerGrantTarget } from './server-grant-target';
 
 /**
  * One privilege a user holds on one target, as the server reports it in `information_schema`
- * (`USER_PRIVILEGES`, `SCHEMA_PRIVILEGES`, `TABLE_PRIVILEGES`).
+ * (`USER_PRIVILEGES`, `SCHEMA_PRIVILEGES`, `TABLE_PRIVILEGES`, `COLUMN_PRIVILEGES`).
  */
 export interface LivePrivilege {
   readonly target: ServerGrantTarget;

@@ -68,7 +68,8 @@ export function diffUserPrivileges(
   const revokes: TargetPrivileges[] = [];
   for (const [key, holding] of [...held.entries()].sort(byKey)) {
     const extra = [...holding.privileges].filter((privilege) => !declared.get(key)?.privileges.has(privilege)).sort();
-    if (holding.grantable) extra.push(GRANT_OPTION);
+    // A column row repeats its table's grant option, which the table-level row already revokes.
+    if (holding.grantable && holding.target.level !== 'column') extra.push(GRANT_OPTION);
     if (extra.length > 0) revokes.push({ target: holding.target, privileges: extra });
   }
   return { grants, revokes };

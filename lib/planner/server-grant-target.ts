@@ -12,7 +12,9 @@ import type { GrantTarget } from '../users/grant-target';
 export type ServerGrantTarget =
   | { readonly level: 'global' }
   | { readonly level: 'database'; readonly databasePattern: string }
-  | { readonly level: 'table'; readonly database: string; readonly table: string };
+  | { readonly level: 'table'; readonly database: string; readonly table: string }
+  /** Only ever read from the server: declarations have no column grants, so every one is drift to revoke. */
+  | { readonly level: 'column'; readonly database: string; readonly table: string; readonly column: string };
 
 /**
  * How the server compares database and table names. With `lower_case_table_names` = 1 it stores them in lower
@@ -38,7 +40,7 @@ export function toServerGrantTarget(target: GrantTarget, identifierCase: Identif
   }
 }
 
-/** A string that identifies a target unambiguously, for maps; it sorts global, then database, then table targets. */
+/** A string that identifies a target unambiguously, for maps; it sorts global, database, table, then column targets. */
 export function serverGrantTargetKey(target: ServerGrantTarget): string {
   switch (target.level) {
     case 'global':
@@ -47,12 +49,15 @@ export function serverGrantTargetKey(target: ServerGrantTarget): string {
       return `1${JSON.stringify([target.databasePattern])}`;
     case 'table':
       return `2${JSON.stringify([target.database, target.table])}`;
+    case 'column':
+      return `3${JSON.stringify([target.database, target.table, target.column])}`;
   }
 }
 
 /**
- * The `ON` clause of a GRANT or REVOKE. Names go through mysql2's `escapeId` with qualification forbidden, so a
- * name read from the server that contains a dot or a backtick stays one quoted identifier.
+ * The `ON` clause of a GRANT or REVOKE (for a column: its table; the column goes after each privilege). Names go
+ * through mysql2's `escapeId` with qualification forbidden, so a name read from the server that contains a dot or
+ * a backtick stays one quoted identifier.
  */
 export function serverGrantTargetSql(target: ServerGrantTarget): string {
   switch (target.level) {
@@ -61,6 +66,7 @@ export function serverGrantTargetSql(target: ServerGrantTarget): string {
     case 'database':
       return `${escapeId(target.databasePattern, true)}.*`;
     case 'table':
+    case 'column':
       return `${escapeId(target.database, true)}.${escapeId(target.table, true)}`;
   }
 }

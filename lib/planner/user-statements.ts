@@ -1,4 +1,4 @@
-import { escape } from 'mysql2';
+import { escape, escapeId } from 'mysql2';
 import type { DatabaseEngineFamily } from '../users/database-user-spec';
 import { IAM_AUTH_PLUGIN, IAM_AUTH_STRING, USER_HOST } from '../users/database-user-spec';
 import { UnexpectedServerStateError } from './planner-errors';
@@ -27,13 +27,15 @@ export const GRANT_OPTION = 'GRANT OPTION';
  */
 const PRIVILEGE_KEYWORDS = /^[A-Z][A-Z_]*( [A-Z][A-Z_]*)*$/;
 
-function privilegeList(privileges: readonly string[]): string {
+/** `SELECT, INSERT`, or for a column target `SELECT (`col`), INSERT (`col`)`. */
+function privilegeList(privileges: readonly string[], target: ServerGrantTarget): string {
   for (const privilege of privileges) {
     if (!PRIVILEGE_KEYWORDS.test(privilege)) {
       throw new UnexpectedServerStateError(`privilege name ${JSON.stringify(privilege)} is not a plain SQL keyword`);
     }
   }
-  return privileges.join(', ');
+  if (target.level !== 'column') return privileges.join(', ');
+  return privileges.map((privilege) => `${privilege} (${escapeId(target.column, true)})`).join(', ');
 }
 
 function account(username: string): string {
@@ -77,16 +79,16 @@ export function grantStatement(username: string, target: ServerGrantTarget, priv
   return {
     kind: 'grant',
     username,
-    sql: `GRANT ${privilegeList(privileges)} ON ${serverGrantTargetSql(target)} TO ${account(username)}`,
+    sql: `GRANT ${privilegeList(privileges, target)} ON ${serverGrantTargetSql(target)} TO ${account(username)}`,
   };
 }
 
-/** Revokes privileges (and `GRANT OPTION`, which may be listed with them) on one target. */
+/** Revokes privileges (and `GRANT OPTION`, which may be listed with them, except on a column) on one target. */
 export function revokeStatement(username: string, target: ServerGrantTarget, privileges: readonly string[]): PlannedStatement {
   return {
     kind: 'revoke',
     username,
-    sql: `REVOKE ${privilegeList(privileges)} ON ${serverGrantTargetSql(target)} FROM ${account(username)}`,
+    sql: `REVOKE ${privilegeList(privileges, target)} ON ${serverGrantTargetSql(target)} FROM ${account(username)}`,
   };
 }
 

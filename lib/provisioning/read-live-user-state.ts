@@ -97,5 +97,12 @@ export async function readLiveUserState(
     [grantees],
   );
   addRows(tableRows, (row) => ({ level: 'table', database: String(row.TABLE_SCHEMA), table: String(row.TABLE_NAME) }));
+  const [columnRows] = await connection.query<RowDataPacket[]>(
+    'SELECT GRANTEE, TABLE_SCHEMA, TABLE_NAME, COLUMN_NAME, PRIVILEGE_TYPE, IS_GRANTABLE FROM information_schema.COLUMN_PRIVILEGES WHERE GRANTEE IN (?)',
+    [grantees],
+  );
+  addRows(columnRows, (row) => ({
+    level: 'column', database: String(row.TABLE_SCHEMA), table: String(row.TABLE_NAME), column: String(row.COLUMN_NAME),
+  }));
   return states;
 }

@@ -95,6 +95,21 @@ describe('planUserChanges', () => {
         ],
       ],
       [
+        'revokes column grants made by hand (declarations have none), leaving the grant option to the table row',
+        {
+          desired: [spec('app', { grants: [] })],
+          live: [liveIamUser('app', [
+            { target: { level: 'table', database: 'app', table: 't' }, privilege: 'USAGE', grantable: true },
+            { target: { level: 'column', database: 'app', table: 't', column: 'email' }, privilege: 'SELECT', grantable: true },
+            { target: { level: 'column', database: 'app', table: 't', column: 'email' }, privilege: 'UPDATE', grantable: true },
+          ])],
+        },
+        [
+          "REVOKE GRANT OPTION ON `app`.`t` FROM 'app'@'%'",
+          "REVOKE SELECT (`email`), UPDATE (`email`) ON `app`.`t` FROM 'app'@'%'",
+        ],
+      ],
+      [
         'revokes GRANT OPTION held on its own (reported on a USAGE row)',
         { desired: [spec('app', { grants: [] })], live: [{ ...liveIamUser('app'), privileges: [onGlobal('USAGE', true)] }] },
         ["REVOKE GRANT OPTION ON *.* FROM 'app'@'%'"],

@@ -28,6 +28,10 @@ describe('server grant targets', () => {
     expect(serverGrantTargetSql({ level: 'table', database: 'x`y', table: 't.u' })).toBe('`x``y`.`t.u`');
   });
 
+  it('renders a column target as its table (the column goes with each privilege)', () => {
+    expect(serverGrantTargetSql({ level: 'column', database: 'app', table: 't', column: 'c' })).toBe('`app`.`t`');
+  });
+
   it('folds names to lower case when the server stores them so', () => {
     expect(toServerGrantTarget({ level: 'table', database: 'App', table: 'Orders' }, 'lower')).toEqual({
       level: 'table', database: 'app', table: 'orders',
@@ -44,6 +48,7 @@ describe('server grant targets', () => {
       serverGrantTargetKey({ level: 'table', database: 'a', table: '*' }),
       serverGrantTargetKey({ level: 'database', databasePattern: 'a","b' }),
       serverGrantTargetKey({ level: 'table', database: 'a', table: 'b' }),
+      serverGrantTargetKey({ level: 'column', database: 'a', table: 'b', column: 'c' }),
     ];
     expect(new Set(keys).size).toBe(keys.length);
   });

@@ -145,7 +145,7 @@ describe('the provisioner handler on the emulator', () => {
     expect((await send('Update', before, after)).Data).toMatchObject({ created: 0, granted: 0, revoked: 0, dropped: 0, altered: 0 });
   });
 
-  it('revokes on the next deploy what was added by hand: a privilege, a wildcard database grant, GRANT OPTION, a relaxed TLS requirement', async () => {
+  it('revokes on the next deploy what was added by hand: a privilege, a wildcard database grant, GRANT OPTION, a column grant, a relaxed TLS requirement', async () => {
     const drifter = user('drifter', { grants: [{ on: 'my_db.*', privileges: ['SELECT'] }, { on: 'app.orders', privileges: ['SELECT'] }] });
     await send('Create', [drifter]);
     const declared = await grantSnapshot(fixture.admin, ['drifter']);
@@ -156,15 +156,18 @@ describe('the provisioner handler on the emulator', () => {
       "GRANT DELETE ON app.* TO 'drifter'@'%'",
       "GRANT SELECT ON my_db.* TO 'drifter'@'%'",
       "GRANT SELECT ON app.orders TO 'drifter'@'%' WITH GRANT OPTION",
+      "GRANT SELECT (id) ON app.customers TO 'drifter'@'%'",
       "ALTER USER 'drifter'@'%' REQUIRE NONE",
     ]) {
       await fixture.admin.query(sql);
     }
     expect(await fixture.attempt('drifter', 'SELECT * FROM myXdb.t')).toBe('allowed');
+    expect(await fixture.attempt('drifter', 'SELECT id FROM app.customers')).toBe('allowed');
 
     const response = await send('Update', [drifter], [drifter]);
 
-    expect(response.Data).toMatchObject({ altered: 1, revoked: 3, granted: 0 });
+    expect(response.Data).toMatchObject({ altered: 1, revoked: 4, granted: 0 });
+    expect(await fixture.attempt('drifter', 'SELECT id FROM app.customers')).toBe('denied');
     expect(await grantSnapshot(fixture.admin, ['drifter'])).toEqual(declared);
     expect(await fixture.attempt('drifter', 'SELECT * FROM myXdb.t')).toBe('denied');
     expect(await fixture.attempt('drifter', 'DELETE FROM app.orders')).toBe('denied');

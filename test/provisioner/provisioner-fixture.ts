@@ -125,8 +125,9 @@ export async function grantSnapshot(admin: Connection, usernames: readonly strin
   const [rows] = await admin.query<RowDataPacket[]>(
     `SELECT GRANTEE AS g, '*' AS s, '*' AS t, PRIVILEGE_TYPE AS p, IS_GRANTABLE AS o FROM information_schema.USER_PRIVILEGES WHERE GRANTEE IN (?)
      UNION ALL SELECT GRANTEE, TABLE_SCHEMA, '*', PRIVILEGE_TYPE, IS_GRANTABLE FROM information_schema.SCHEMA_PRIVILEGES WHERE GRANTEE IN (?)
-     UNION ALL SELECT GRANTEE, TABLE_SCHEMA, TABLE_NAME, PRIVILEGE_TYPE, IS_GRANTABLE FROM information_schema.TABLE_PRIVILEGES WHERE GRANTEE IN (?)`,
-    [grantees, grantees, grantees],
+     UNION ALL SELECT GRANTEE, TABLE_SCHEMA, TABLE_NAME, PRIVILEGE_TYPE, IS_GRANTABLE FROM information_schema.TABLE_PRIVILEGES WHERE GRANTEE IN (?)
+     UNION ALL SELECT GRANTEE, TABLE_SCHEMA, CONCAT(TABLE_NAME, '(', COLUMN_NAME, ')'), PRIVILEGE_TYPE, IS_GRANTABLE FROM information_schema.COLUMN_PRIVILEGES WHERE GRANTEE IN (?)`,
+    [grantees, grantees, grantees, grantees],
   );
   const [accounts] = await admin.query<RowDataPacket[]>('SELECT User AS u, plugin, ssl_type FROM mysql.user WHERE Host = ? AND User IN (?)', ['%', usernames]);
   return [
