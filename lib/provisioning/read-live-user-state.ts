@@ -6,8 +6,8 @@ import type { DatabaseEngineFamily } from '../users/database-user-spec';
 import { USER_HOST } from '../users/database-user-spec';
 
 /**
- * Reads what the planner needs to know about the server and its users. Every query is parameterized, and each
- * source is read once for the whole user set (a thousand users cost four round trips, not four thousand).
+ * Reads what the planner needs to know about the server and its users. Every query is parameterized and covers the
+ * whole user set: a thousand users cost two round trips (accounts, then privileges), not thousands.
  * Privileges come from `information_schema`, which MySQL 8 and MariaDB both provide, never from `SHOW GRANTS` text.
  */
 
@@ -35,6 +35,27 @@ export async function detectServer(connection: Connection): Promise<ServerTraits
 /** `mariadb` when `SELECT VERSION()` says MariaDB, `mysql` otherwise (Aurora MySQL, RDS for MySQL). */
 export async function detectEngine(connection: Connection): Promise<DatabaseEngineFamily> {
   return (await detectServer(connection)).engine;
+}
+
+/** The four privilege levels of `information_schema` in one round trip, one row per privilege. */
+const PRIVILEGES_QUERY = [
+  "SELECT 'global' AS level, GRANTEE AS grantee, NULL AS db, NULL AS tbl, NULL AS col, PRIVILEGE_TYPE AS privilege, IS_GRANTABLE AS grantable FROM information_schema.USER_PRIVILEGES WHERE GRANTEE IN (?)",
+  "SELECT 'database', GRANTEE, TABLE_SCHEMA, NULL, NULL, PRIVILEGE_TYPE, IS_GRANTABLE FROM information_schema.SCHEMA_PRIVILEGES WHERE GRANTEE IN (?)",
+  "SELECT 'table', GRANTEE, TABLE_SCHEMA, TABLE_NAME, NULL, PRIVILEGE_TYPE, IS_GRANTABLE FROM information_schema.TABLE_PRIVILEGES WHERE GRANTEE IN (?)",
+  "SELECT 'column', GRANTEE, TABLE_SCHEMA, TABLE_NAME, COLUMN_NAME, PRIVILEGE_TYPE, IS_GRANTABLE FROM information_schema.COLUMN_PRIVILEGES WHERE GRANTEE IN (?)",
+].join(' UNION ALL ');
+
+function privilegeTarget(row: RowDataPacket): ServerGrantTarget {
+  switch (row.level) {
+    case 'global':
+      return { level: 'global' };
+    case 'database':
+      return { level: 'database', databasePattern: String(row.db) };
+    case 'table':
+      return { level: 'table', database: String(row.db), table: String(row.tbl) };
+    default:
+      return { level: 'column', database: String(row.db), table: String(row.tbl), column: String(row.col) };
+  }
 }
 
 /** How `information_schema` spells an account: `'name'@'%'`. */
@@ -74,35 +95,12 @@ export async function readLiveUserState(
     state.sslType = String(row.sslType ?? '');
   }
 
-  const addRows = (rows: RowDataPacket[], target: (row: RowDataPacket) => ServerGrantTarget): void => {
-    for (const row of rows) {
-      // GRANTEE compares case-insensitively in information_schema: keep only exact matches.
-      const state = byGrantee.get(String(row.GRANTEE));
-      if (state === undefined) continue;
-      state.privileges.push({ target: target(row), privilege: String(row.PRIVILEGE_TYPE), grantable: row.IS_GRANTABLE === 'YES' });
-    }
-  };
-  const [globalRows] = await connection.query<RowDataPacket[]>(
-    'SELECT GRANTEE, PRIVILEGE_TYPE, IS_GRANTABLE FROM information_schema.USER_PRIVILEGES WHERE GRANTEE IN (?)',
-    [grantees],
-  );
-  addRows(globalRows, () => ({ level: 'global' }));
-  const [databaseRows] = await connection.query<RowDataPacket[]>(
-    'SELECT GRANTEE, TABLE_SCHEMA, PRIVILEGE_TYPE, IS_GRANTABLE FROM information_schema.SCHEMA_PRIVILEGES WHERE GRANTEE IN (?)',
-    [grantees],
-  );
-  addRows(databaseRows, (row) => ({ level: 'database', databasePattern: String(row.TABLE_SCHEMA) }));
-  const [tableRows] = await connection.query<RowDataPacket[]>(
-    'SELECT GRANTEE, TABLE_SCHEMA, TABLE_NAME, PRIVILEGE_TYPE, IS_GRANTABLE FROM information_schema.TABLE_PRIVILEGES WHERE GRANTEE IN (?)',
-    [grantees],
-  );
-  addRows(tableRows, (row) => ({ level: 'table', database: String(row.TABLE_SCHEMA), table: String(row.TABLE_NAME) }));
-  const [columnRows] = await connection.query<RowDataPacket[]>(
-    'SELECT GRANTEE, TABLE_SCHEMA, TABLE_NAME, COLUMN_NAME, PRIVILEGE_TYPE, IS_GRANTABLE FROM information_schema.COLUMN_PRIVILEGES WHERE GRANTEE IN (?)',
-    [grantees],
-  );
-  addRows(columnRows, (row) => ({
-    level: 'column', database: String(row.TABLE_SCHEMA), table: String(row.TABLE_NAME), column: String(row.COLUMN_NAME),
-  }));
+  const [privilegeRows] = await connection.query<RowDataPacket[]>(PRIVILEGES_QUERY, [grantees, grantees, grantees, grantees]);
+  for (const row of privilegeRows) {
+    // GRANTEE compares case-insensitively in information_schema: keep only exact matches.
+    const state = byGrantee.get(String(row.grantee));
+    if (state === undefined) continue;
+    state.privileges.push({ target: privilegeTarget(row), privilege: String(row.privilege), grantable: row.grantable === 'YES' });
+  }
   return states;
 }
