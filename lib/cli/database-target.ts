@@ -1,3 +1,4 @@
+import type { DatabaseLookup } from '../client/rds-database-lookup';
 import type { EnvironmentConfig } from '../environments';
 import { CliFailure, type CliContext } from './cli-context';
 
@@ -52,8 +53,8 @@ export async function resolveDatabaseTarget(flags: DatabaseTargetFlags, context:
       'which database? give --cluster <id>, --instance <id>, --env <name> or --hostname <endpoint>',
     );
   }
-  const environments = flags.env === undefined ? undefined : await import('../environments');
-  const environment = environments?.getEnvironment(flags.env!);
+  const environments = await import('../environments');
+  const environment = flags.env === undefined ? undefined : environments.getEnvironment(flags.env);
   const region = flags.region ?? environment?.region;
   if (flags.hostname !== undefined) {
     return {
@@ -67,7 +68,7 @@ export async function resolveDatabaseTarget(flags: DatabaseTargetFlags, context:
   const { describeIamDatabase } = await import('../client/rds-database-lookup');
   const client = await context.createRdsClient(region, flags.profile);
   const database = await describeIamDatabase(
-    { ...lookupOf(flags, environment, environment && environments!.environmentStackName(environment)), reader: flags.reader },
+    { ...lookupOf(flags, environment && { config: environment, stackName: environments.environmentStackName(environment) }), reader: flags.reader },
     client,
   );
   return {
@@ -84,20 +85,21 @@ export async function resolveDatabaseTarget(flags: DatabaseTargetFlags, context:
 
 function lookupOf(
   flags: DatabaseTargetFlags,
-  environment: EnvironmentConfig | undefined,
-  stackName: string | undefined,
-): { cluster?: string; instance?: string; stack?: { name: string; kind: 'cluster' | 'instance' } } {
+  environment: { readonly config: EnvironmentConfig; readonly stackName: string } | undefined,
+): DatabaseLookup {
   if (flags.cluster !== undefined) return { cluster: flags.cluster };
   if (flags.instance !== undefined) return { instance: flags.instance };
-  const database = environment!.database;
+  if (environment === undefined) throw new CliFailure('RDS_IAM_CLI_USAGE', 'which database? give --cluster, --instance or --env');
+  const database = environment.config.database;
   switch (database.kind) {
     case 'existing-cluster':
       return { cluster: database.identifier };
     case 'existing-instance':
       return { instance: database.identifier };
     case 'aurora-mysql-cluster':
-      return { stack: { name: stackName!, kind: 'cluster' } };
+      // A database the stack created has a generated identifier: find it by the stack's tag.
+      return { stack: { name: environment.stackName, kind: 'cluster' } };
     case 'rds-instance':
-      return { stack: { name: stackName!, kind: 'instance' } };
+      return { stack: { name: environment.stackName, kind: 'instance' } };
   }
 }

@@ -32,7 +32,8 @@ export interface MasterSession {
  */
 export async function openMasterSession(flags: MasterSessionFlags, context: CliContext): Promise<MasterSession> {
   const target = await resolveDatabaseTarget(flags, context);
-  const environment = target.environment!;
+  const environment = target.environment;
+  if (environment === undefined) throw new CliFailure('RDS_IAM_CLI_USAGE', 'which declaration? give --env <name>');
   const credentials = await masterCredentials(flags, target, environment, context);
   const { connectAsMaster } = await import('../provisioning/master-connection');
   const connection = await connectAsMaster({

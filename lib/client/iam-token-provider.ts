@@ -110,11 +110,6 @@ export class IamTokenProvider {
     return this.minted;
   }
 
-  /** Forgets the cached token, e.g. after the server rejected it. */
-  clear(): void {
-    this.cached = undefined;
-  }
-
   private async sign(signedAtMs: number): Promise<string> {
     const token = await signToken(this.signer, this.description);
     this.minted += 1;

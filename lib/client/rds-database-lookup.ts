@@ -53,11 +53,12 @@ export async function describeIamDatabase(lookup: DatabaseLookup, client: RDSCli
   if (chosen !== 1) {
     throw new ClientOptionsError('name exactly one database: a cluster identifier, an instance identifier or a stack');
   }
-  if (lookup.cluster !== undefined) return fromCluster(await findCluster(client, lookup.cluster), lookup.reader ?? false);
+  const reader = lookup.reader ?? false;
+  if (lookup.cluster !== undefined) return fromCluster(await findCluster(client, lookup.cluster), reader);
   if (lookup.instance !== undefined) return fromInstance(await findInstance(client, lookup.instance));
-  const stack = lookup.stack!;
+  const stack = lookup.stack as NonNullable<DatabaseLookup['stack']>;
   return stack.kind === 'cluster'
-    ? fromCluster(await findClusterOfStack(client, stack.name), lookup.reader ?? false)
+    ? fromCluster(await findClusterOfStack(client, stack.name), reader)
     : fromInstance(await findInstanceOfStack(client, stack.name));
 }
 

@@ -137,14 +137,7 @@ describe('iamClearPasswordPlugin', () => {
 
     // Assess
     await expect(attempt).rejects.toBeInstanceOf(TlsRequiredError);
-    await expect(
-      createMysqlConnection({
-        host: emulator().host,
-        port: emulator().port,
-        user: USER,
-        authPlugins: { mysql_clear_password: iamClearPasswordPlugin(tokenSource) },
-      }),
-    ).rejects.toMatchObject({ code: 'RDS_IAM_TLS_REQUIRED', message: expect.stringContaining('Nothing was sent') });
+    await expect(attempt).rejects.toMatchObject({ code: 'RDS_IAM_TLS_REQUIRED', message: expect.stringContaining('Nothing was sent') });
     expect(tokenSource).not.toHaveBeenCalled();
   });
 
