@@ -121,6 +121,13 @@ export async function convergeUsers(connection: Connection, options: ConvergeUse
       log({ event: 'statement', kind: statement.kind, username: statement.username, sql: statement.sql });
     }
   }
-  log({ event: dryRun ? 'planned' : 'converged', operation: options.operation, engine: server.engine, counts: plan.counts, executed });
+  log({
+    event: dryRun ? 'planned' : 'converged',
+    operation: options.operation,
+    engine: server.engine,
+    counts: plan.counts,
+    executed,
+    changedUsers: plan.changedUsers,
+  });
   return { server, plan, counts: plan.counts, executed, dryRun };
 }
