@@ -1,3 +1,5 @@
+import { build } from 'esbuild';
+import * as path from 'node:path';
 import { inspect } from 'node:util';
 import { encodeUserSpecs } from '../../lib/provisioning/provisioner-properties';
 import { grantSnapshot, logEntries, ProvisionerFixture, startProvisionerFixture, user } from './provisioner-fixture';
@@ -253,6 +255,25 @@ describe('the provisioner handler on the emulator', () => {
     } finally {
       delete process.env.RDS_IAM_CONNECT_RETRY_MS;
     }
+  });
+
+  it('works the same once bundled as the construct bundles it (esbuild, minified, AWS SDK left external)', async () => {
+    const bundleDirectory = path.join(__dirname, '..', '..', 'node_modules', '.cache', 'rds-iam-provisioner-bundle-test');
+    await build({
+      entryPoints: [path.join(__dirname, '..', '..', 'lambda', 'provisioner', 'index.ts')],
+      outfile: path.join(bundleDirectory, 'index.js'),
+      bundle: true, minify: true, platform: 'node', target: 'node24', format: 'cjs', external: ['@aws-sdk/*'], logLevel: 'error',
+    });
+    const bundled = require(path.join(bundleDirectory, 'index.js')) as { handler: (event: unknown) => Promise<unknown> };
+
+    const response = await bundled.handler({
+      RequestType: 'Create', RequestId: 'bundled', LogicalResourceId: 'DatabaseUsers', StackId: 'stack', ResourceType: 'Custom::RdsIamDatabaseUsers',
+      ResourceProperties: fixture.properties([user('bundled_user', { grants: [{ on: 'app.orders', privileges: ['SELECT'] }] })]),
+    });
+    outputs.push(response);
+
+    expect(response).toMatchObject({ Data: { created: 1, granted: 1 } });
+    expect(await fixture.attempt('bundled_user', 'SELECT * FROM app.orders')).toBe('allowed');
   });
 
   it('never lets the master password out: not in a log line, a response, or an error', async () => {
