@@ -8,6 +8,12 @@ import { IamDatabaseStack } from '../../lib/stacks/iam-database-stack';
 /** Context that makes NodejsFunction skip esbuild: for tests about the template, not the bundle. */
 export const SKIP_BUNDLING_CONTEXT = { 'aws:cdk:bundling-stacks': [] as string[] };
 
+/**
+ * aws-cdk-lib's built-in CloudFormation linter (warnings only unless a feature flag is set) loads a 10 MB rule
+ * engine: 5-10 s per test file on two cores. Tests assert on the template themselves, so they leave it out.
+ */
+export const TEST_APP_PROPS = { builtinCloudFormationValidation: false } as const;
+
 export interface SynthesizedStack<S extends Stack = Stack> {
   readonly stack: S;
   readonly template: Template;
@@ -30,7 +36,7 @@ export function synthesizeEnvironment(
   environment: EnvironmentConfig,
   options: { bundle: boolean } = { bundle: true },
 ): SynthesizedStack<IamDatabaseStack> {
-  const app = new App({ context: options.bundle ? {} : SKIP_BUNDLING_CONTEXT });
+  const app = new App({ ...TEST_APP_PROPS, context: options.bundle ? {} : SKIP_BUNDLING_CONTEXT });
   const stack = new IamDatabaseStack(app, environmentStackName(environment), { environmentConfig: environment });
   return synthesizeWithNag(app, stack);
 }

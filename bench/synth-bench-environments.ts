@@ -1,0 +1,19 @@
+import type { EnvironmentConfig } from '../lib/environments';
+
+/**
+ * The environments a synth bench app builds: the shipped ones, or, with `RDS_IAM_BENCH_USERS=<n>`, only the first
+ * one with n generated users (the seed grant on a database of their own, ten shared connect roles).
+ */
+export function benchEnvironments(shipped: readonly EnvironmentConfig[]): EnvironmentConfig[] {
+  const userCount = Number(process.env.RDS_IAM_BENCH_USERS ?? 0);
+  if (!Number.isInteger(userCount) || userCount <= 0) return [...shipped];
+  const [first] = shipped;
+  return [{
+    ...first,
+    users: Array.from({ length: userCount }, (_, index) => ({
+      username: `user_${index}`,
+      grants: [{ privileges: ['SELECT', 'INSERT', 'UPDATE', 'DELETE', 'ALTER'], on: `tenant_${index}.*` }],
+      connectRoles: [`App${index % 10}`],
+    })),
+  }];
+}

@@ -1,0 +1,106 @@
+/**
+ * `npx cdk synth` of the shipped environments, this project against the same stacks declared with cdk-rds-sql
+ * (bench/synth-app-cdk-rds-sql.ts), plus a scale row: one environment with 1,000 users.
+ *
+ *   npx tsx bench/synth-vs-cdk-rds-sql.ts [runs=5] [scaleUsers=1000]
+ *
+ * Every run is the real CLI (`npx cdk synth --quiet`) into a fresh output directory, so ours pays for esbuild every
+ * time (cdk-rds-sql ships a prebuilt handler and only copies it). Variants are interleaved run by run so a busy
+ * machine slows them alike; the table shows the median, min and max wall time and the resources per stack.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { performance } from 'node:perf_hooks';
+
+const runs = Number(process.argv[2] ?? 5);
+const scaleUsers = Number(process.argv[3] ?? 1000);
+const root = path.join(__dirname, '..');
+
+interface Variant {
+  readonly scenario: string;
+  readonly library: string;
+  /** Extra `cdk synth` arguments. */
+  readonly args: readonly string[];
+  readonly env?: Readonly<Record<string, string>>;
+}
+
+const ourScaleApp = 'npx tsx bench/synth-app-ours.ts';
+const peerApp = 'npx tsx bench/synth-app-cdk-rds-sql.ts';
+const variants: readonly Variant[] = [
+  { scenario: 'shipped config', library: 'rds-iam-mysql (bin/app.ts, cdk-nag on)', args: [] },
+  { scenario: 'shipped config', library: 'rds-iam-mysql (bin/app.ts, -c nag=false)', args: ['-c', 'nag=false'] },
+  { scenario: 'shipped config', library: 'cdk-rds-sql 8.1.4', args: ['--app', peerApp] },
+  ...(scaleUsers > 0
+    ? [
+      { scenario: `${scaleUsers} users, one stack`, library: 'rds-iam-mysql (-c nag=false)', args: ['--app', ourScaleApp, '-c', 'nag=false'], env: { RDS_IAM_BENCH_USERS: String(scaleUsers) } },
+      { scenario: `${scaleUsers} users, one stack`, library: 'cdk-rds-sql 8.1.4', args: ['--app', peerApp], env: { RDS_IAM_BENCH_USERS: String(scaleUsers) } },
+    ]
+    : []),
+];
+
+interface Measured {
+  readonly seconds: number[];
+  resourcesPerStack: string;
+}
+
+/** Wall time and resources per stack, or why the synth was refused (e.g. more than 500 resources in a stack). */
+type SynthOutcome = { seconds: number; resourcesPerStack: string };
+
+function synthOnce(variant: Variant): SynthOutcome {
+  const outdir = mkdtempSync(path.join(tmpdir(), 'rds-iam-synth-bench-'));
+  try {
+    const begin = performance.now();
+    const result = spawnSync('npx', ['cdk', 'synth', '--quiet', '-o', outdir, ...variant.args], {
+      cwd: root,
+      encoding: 'utf8',
+      env: { ...process.env, CDK_DISABLE_CLI_TELEMETRY: 'true', ...variant.env },
+    });
+    const seconds = (performance.now() - begin) / 1000;
+    if (result.status !== 0) {
+      const tooMany = /Number of resources in stack '([^']+)': (\d+) is greater than allowed maximum of (\d+)/.exec(result.stderr);
+      if (tooMany === null) throw new Error(`cdk synth failed for ${variant.library} (${variant.scenario}):\n${result.stderr}`);
+      return { seconds, resourcesPerStack: `REFUSED: ${tooMany[2]} resources > ${tooMany[3]} (CloudFormation limit)` };
+    }
+    const resourcesPerStack = readdirSync(outdir)
+      .filter((name) => name.endsWith('.template.json'))
+      .sort()
+      .map((name) => `${name.replace(/^RdsIamMysql-|\.template\.json$/g, '')} ${Object.keys(JSON.parse(readFileSync(path.join(outdir, name), 'utf8')).Resources).length}`)
+      .join(', ');
+    return { seconds, resourcesPerStack };
+  } finally {
+    rmSync(outdir, { recursive: true, force: true });
+  }
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+function main(): void {
+  const measured = new Map<Variant, Measured>(variants.map((variant) => [variant, { seconds: [], resourcesPerStack: '' }]));
+  const startLoad = loadavg()[0];
+  for (let run = 1; run <= runs; run += 1) {
+    for (const variant of variants) {
+      const { seconds, resourcesPerStack } = synthOnce(variant);
+      const entry = measured.get(variant)!;
+      entry.seconds.push(seconds);
+      entry.resourcesPerStack = resourcesPerStack;
+      process.stderr.write(`run ${run}/${runs}  ${variant.scenario} / ${variant.library}: ${seconds.toFixed(1)} s\n`);
+    }
+  }
+  console.log(`\n\`npx cdk synth --quiet\`, fresh output directory each run, ${runs} runs interleaved; ${cpus().length} CPUs, load average ${startLoad.toFixed(1)} at start\n`);
+  console.log('| scenario | construct library | median s | min s | max s | resources per stack |');
+  console.log('|---|---|---:|---:|---:|---|');
+  for (const variant of variants) {
+    const { seconds, resourcesPerStack } = measured.get(variant)!;
+    console.log(
+      `| ${variant.scenario} | ${variant.library} | ${median(seconds).toFixed(1)} | ${Math.min(...seconds).toFixed(1)} | ${Math.max(...seconds).toFixed(1)} | ${resourcesPerStack} |`,
+    );
+  }
+}
+
+main();
