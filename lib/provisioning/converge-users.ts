@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import type { Connection } from 'mysql2/promise';
 import { planUserChanges, PlanCounts, PlanOperation, UserChangePlan } from '../planner/plan-user-changes';
 import type { PlannedStatement } from '../planner/user-statements';
@@ -111,6 +112,7 @@ export async function convergeUsers(connection: Connection, options: ConvergeUse
   let executed = 0;
   if (!dryRun) {
     for (const statement of plan.statements) {
+      const start = performance.now();
       try {
         await connection.query(statement.sql);
       } catch (cause) {
@@ -118,7 +120,8 @@ export async function convergeUsers(connection: Connection, options: ConvergeUse
         throw new StatementFailedError(statement, executed, plan.statements.length, { cause });
       }
       executed += 1;
-      log({ event: 'statement', kind: statement.kind, username: statement.username, sql: statement.sql });
+      const durationMs = Math.round((performance.now() - start) * 10) / 10;
+      log({ event: 'statement', kind: statement.kind, username: statement.username, sql: statement.sql, durationMs });
     }
   }
   log({
