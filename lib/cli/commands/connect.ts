@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { Option, type Command } from 'commander';
+import type { Command } from 'commander';
 import { parseRdsEndpoint } from '../../client/rds-endpoint';
 import { CliFailure, type CliContext } from '../cli-context';
 import type { DatabaseTarget, DatabaseTargetFlags } from '../database-target';
@@ -49,7 +49,7 @@ export function registerConnectCommand(program: Command, context: CliContext, on
     .option('--region <region>', 'region (default: the environment, the endpoint name, AWS_REGION or the profile)')
     .option('--profile <profile>', 'AWS named profile')
     .option('--ca <file>', 'PEM CA file to verify the server with (default: the Amazon RDS bundle)')
-    .addOption(new Option('--client <program>', 'client to open (default: mariadb if installed, else mysql)'))
+    .option('--client <program>', 'client to open (default: mariadb if installed, else mysql)')
     .option('-e, --execute <sql>', 'run this statement through mysql2 and print the result as a table')
     .option('--print-command', 'print the client command (token redacted) instead of running it')
     .option('--debug', 'on failure, also print the underlying causes')
