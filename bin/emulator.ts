@@ -1,10 +1,11 @@
 #!/usr/bin/env node
 /**
  * `npm run emulator`: starts the local RDS IAM-auth emulator in the foreground, prints one JSON line on stdout
- * once it accepts logins, relays the plugin's refusal reasons to stderr, and stops on Ctrl-C / SIGTERM.
+ * once it accepts logins, relays the plugin's refusal reasons to stderr, and stops on Ctrl-C / SIGTERM or when
+ * the process that launched it (npm) goes away.
  */
 import { Command, InvalidArgumentError } from 'commander';
-import { emulatorSummary, followPluginLog, startEmulator, type EmulatorOptions } from '../lib/emulator';
+import { emulatorSummary, followPluginLog, startEmulator, type EmulatorOptions, type RunningEmulator } from '../lib/emulator';
 import { watchLaunchers } from '../lib/emulator/launcher-watchdog';
 import { logTail } from '../lib/emulator/server-readiness';
 
@@ -23,20 +24,19 @@ function wholeNumber(value: string): number {
   return Number(value);
 }
 
-async function main(): Promise<void> {
+function parseOptions(): EmulatorOptions {
   const flags = new Command('emulator')
     .description('Local MariaDB that verifies real RDS IAM auth tokens (SigV4) with test credentials, over TLS.')
     .option('--endpoint-host <name>', 'host name tokens are signed for and the certificate names', 'localhost')
-    .option('--region <region>', 'region of the tokens\' credential scope', 'us-east-1')
+    .option('--region <region>', "region of the tokens' credential scope", 'us-east-1')
     .option('--access-key-id <id>', 'access key id of the test credentials (default: fixed test key)')
     .option('--secret-access-key <secret>', 'secret of the test credentials (default: fixed test secret)')
     .option('--session-token <token>', 'require this X-Amz-Security-Token (temporary credentials)')
     .option('--port <port>', 'TCP port on 127.0.0.1 (default: a free port)', wholeNumber)
-    .option('--max-clock-skew <seconds>', 'how far in the future a token may be dated', wholeNumber)
+    .option('--max-clock-skew <seconds>', 'how far in the future a token may be dated (default: 300)', wholeNumber)
     .parse()
     .opts<EmulatorFlags>();
-
-  const options: EmulatorOptions = {
+  return {
     endpointHost: flags.endpointHost,
     region: flags.region,
     accessKeyId: flags.accessKeyId,
@@ -45,27 +45,37 @@ async function main(): Promise<void> {
     port: flags.port,
     maxClockSkewSeconds: flags.maxClockSkew,
   };
-  const emulator = await startEmulator(options);
-  process.stdout.write(`${JSON.stringify(emulatorSummary(emulator))}\n`);
-  const stopFollowing = followPluginLog(emulator.errorLogFile, (line) => process.stderr.write(`${line}\n`));
+}
 
-  let stopping = false;
-  const stop = async (why: string): Promise<void> => {
-    if (stopping) return;
-    stopping = true;
+async function main(): Promise<void> {
+  const options = parseOptions();
+  let emulator: RunningEmulator | undefined;
+  let stopReason: string | undefined;
+  let stopFollowing = (): void => undefined;
+
+  const stopAndExit = async (): Promise<never> => {
     stopFollowing();
     stopWatching();
-    await emulator.stop();
-    process.stderr.write(`emulator: stopped (${why})\n`);
+    await emulator?.stop();
+    process.stderr.write(`emulator: stopped (${stopReason})\n`);
     process.exit(0);
   };
-  process.on('SIGINT', (signal) => void stop(signal));
-  process.on('SIGTERM', (signal) => void stop(signal));
-  process.on('SIGHUP', (signal) => void stop(signal));
-  const stopWatching = watchLaunchers(() => void stop('the process that launched it exited'));
+  // Armed before the server starts: a stop request during start-up is honoured as soon as there is a server to stop.
+  const requestStop = (reason: string): void => {
+    if (stopReason !== undefined) return;
+    stopReason = reason;
+    if (emulator !== undefined) void stopAndExit();
+  };
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, requestStop);
+  const stopWatching = watchLaunchers(() => requestStop('the process that launched it exited'));
+
+  emulator = await startEmulator(options);
+  if (stopReason !== undefined) await stopAndExit();
+  process.stdout.write(`${JSON.stringify(emulatorSummary(emulator))}\n`);
+  stopFollowing = followPluginLog(emulator.errorLogFile, (line) => process.stderr.write(`${line}\n`));
 
   await emulator.exited;
-  if (!stopping) {
+  if (stopReason === undefined) {
     stopFollowing();
     stopWatching();
     const tail = await logTail(emulator.errorLogFile);

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
 import { mkdir, rename, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { EmulatorError } from './emulator-error';
 import { emulatorCacheDirectory } from './package-paths';
 import { runProgram } from './run-program';
@@ -11,7 +11,8 @@ import { findProgram } from './system-programs';
 /** Bump when the bootstrap changes in a way the cache key cannot see. */
 const TEMPLATE_LAYOUT_VERSION = 1;
 
-let preparing: Promise<string> | undefined;
+/** Bootstraps in progress in this process, by target directory: concurrent starts share one. */
+const inProgress = new Map<string, Promise<string>>();
 
 /**
  * A bootstrapped data directory (system tables only, no test database, root reachable only through the unix
@@ -19,12 +20,16 @@ let preparing: Promise<string> | undefined;
  * seconds, a copy takes milliseconds. Creation is race-free across processes: each bootstraps into its own
  * directory and renames it into place; a loser of the race discards its copy.
  */
-export function templateDataDirectory(): Promise<string> {
-  preparing ??= prepareTemplate().catch((error: unknown) => {
-    preparing = undefined;
-    throw error;
-  });
-  return preparing;
+export async function templateDataDirectory(): Promise<string> {
+  const mariadbd = findProgram('mariadbd');
+  const template = join(emulatorCacheDirectory(), `datadir-${templateKey(mariadbd)}`);
+  if (existsSync(template)) return template;
+  let bootstrap = inProgress.get(template);
+  if (bootstrap === undefined) {
+    bootstrap = createTemplate(template).finally(() => inProgress.delete(template));
+    inProgress.set(template, bootstrap);
+  }
+  return bootstrap;
 }
 
 /** Copies the template into a new directory (sparse: most of ibdata1 is zeros). */
@@ -38,13 +43,9 @@ export async function copyTemplateDataDirectory(template: string, destination: s
   }
 }
 
-async function prepareTemplate(): Promise<string> {
-  const mariadbd = findProgram('mariadbd');
+async function createTemplate(template: string): Promise<string> {
   const installDb = findProgram('mariadb-install-db');
-  const cacheDirectory = emulatorCacheDirectory();
-  const template = join(cacheDirectory, `datadir-${templateKey(mariadbd)}`);
-  if (existsSync(template)) return template;
-
+  const cacheDirectory = dirname(template);
   await mkdir(cacheDirectory, { recursive: true });
   const temporary = join(cacheDirectory, `.bootstrapping-${process.pid}-${randomBytes(4).toString('hex')}`);
   try {

@@ -26,7 +26,13 @@ export function pluginSourceDirectory(): string {
   return join(packageRoot(), 'lib', 'emulator', 'plugin');
 }
 
-/** Built plugins and the template data directory, shared by every emulator on this checkout (gitignored). */
+/** Environment variable that moves the cache, e.g. when the package directory is read-only. */
+export const CACHE_DIRECTORY_VARIABLE = 'RDS_IAM_EMULATOR_CACHE_DIR';
+
+/**
+ * Built plugins and the template data directory, shared by every emulator on this checkout (gitignored).
+ * @default `<package root>/.cache/emulator`, or $RDS_IAM_EMULATOR_CACHE_DIR
+ */
 export function emulatorCacheDirectory(): string {
-  return join(packageRoot(), '.cache', 'emulator');
+  return process.env[CACHE_DIRECTORY_VARIABLE] || join(packageRoot(), '.cache', 'emulator');
 }

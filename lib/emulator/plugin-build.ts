@@ -21,30 +21,31 @@ export interface BuiltPlugin {
   readonly fileName: string;
 }
 
-let building: Promise<BuiltPlugin> | undefined;
+/** Builds in progress in this process, by target file: concurrent starts share one. */
+const inProgress = new Map<string, Promise<BuiltPlugin>>();
 
 /**
  * Compiles AWSAuthenticationPlugin unless a build of the same sources, server headers and flags is cached.
  * Safe when several processes (Jest workers) build at once: each compiles to its own temporary file and renames
  * it into place, an atomic step, so a reader never sees half a library.
  */
-export function buildPlugin(): Promise<BuiltPlugin> {
-  building ??= buildPluginOnce().catch((error: unknown) => {
-    building = undefined;
-    throw error;
-  });
-  return building;
-}
-
-async function buildPluginOnce(): Promise<BuiltPlugin> {
+export async function buildPlugin(): Promise<BuiltPlugin> {
   const sourceDirectory = pluginSourceDirectory();
   const sourceNames = (await readdir(sourceDirectory)).filter((name) => /\.[ch]$/.test(name)).sort();
-  const cacheKey = await pluginCacheKey(sourceDirectory, sourceNames);
   const directory = join(emulatorCacheDirectory(), 'plugin');
-  const fileName = `auth_aws_iam-${cacheKey}.so`;
+  const fileName = `auth_aws_iam-${await pluginCacheKey(sourceDirectory, sourceNames)}.so`;
   const target = join(directory, fileName);
   if (existsSync(target)) return { directory, fileName };
+  let build = inProgress.get(target);
+  if (build === undefined) {
+    build = compile(sourceDirectory, sourceNames, directory, fileName).finally(() => inProgress.delete(target));
+    inProgress.set(target, build);
+  }
+  return build;
+}
 
+async function compile(sourceDirectory: string, sourceNames: readonly string[], directory: string, fileName: string): Promise<BuiltPlugin> {
+  const target = join(directory, fileName);
   await mkdir(directory, { recursive: true });
   const temporary = join(directory, `.building-${process.pid}-${randomBytes(4).toString('hex')}.so`);
   const sources = sourceNames.filter((name) => name.endsWith('.c')).map((name) => join(sourceDirectory, name));

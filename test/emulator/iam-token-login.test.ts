@@ -97,6 +97,8 @@ describe('a token is refused, with the reason in the error log and the token now
     ['it is signed with a wrong secret key', (running) => mintToken(running, READER, { credentials: { accessKeyId: running.accessKeyId, secretAccessKey: 'not-the-secret' } }), 'the signature does not match'],
     ['it is signed by an unknown access key', (running) => mintToken(running, READER, { credentials: { accessKeyId: 'AKIAUNKNOWNKEY000000', secretAccessKey: running.secretAccessKey } }), "access key id 'AKIAUNKNOWNKEY000000' is not one this server trusts"],
     ['it is signed for another region', (running) => mintToken(running, READER, { region: 'eu-west-1' }), "signed for region 'eu-west-1'"],
+    ['it claims to live longer than 15 minutes', async (running) => (await mintToken(running, READER)).replace('X-Amz-Expires=900', 'X-Amz-Expires=3600'), "X-Amz-Expires '3600' is not a whole number of seconds from 1 to 900"],
+    ['a parameter appears twice', async (running) => `${await mintToken(running, 'someone_else')}&DBUser=${READER}`, 'parameter DBUser appears more than once'],
     ['the password is not a token at all', async () => 'correct horse battery staple', 'not an RDS IAM token'],
   ];
 
