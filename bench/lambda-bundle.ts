@@ -12,11 +12,10 @@
  * answered by the same empty stub: the figure is the cost of the asset's own code.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { readFileSync } from 'node:fs';
 import { buildSync } from 'esbuild';
 
 const runs = Number(process.argv[2] ?? 15);
@@ -93,14 +92,15 @@ function main(): void {
     { name: 'rds-iam-mysql provisioner', dir: bundleOurHandler() },
     { name: `cdk-rds-sql ${require('cdk-rds-sql/package.json').version} handler`, dir: theirAssetDir() },
   ];
-  const rows = candidates.map((candidate) => {
-    const entry = path.join(candidate.dir, 'index.js');
-    loadMilliseconds(entry, preload); // warm the file cache once
-    const samples: number[] = [];
-    // Alternate-free, but each run is a fresh process, so no module cache carries over.
-    for (let run = 0; run < runs; run += 1) samples.push(loadMilliseconds(entry, preload));
-    return { ...candidate, size: assetSize(candidate.dir), loadMs: median(samples) };
-  });
+  const entries = candidates.map((candidate) => path.join(candidate.dir, 'index.js'));
+  entries.forEach((entry) => loadMilliseconds(entry, preload)); // warm the file cache once
+  // Each run is a fresh process (no module cache carries over); the candidates take turns, so a busy moment on the
+  // machine weighs on both alike.
+  const samples: number[][] = candidates.map(() => []);
+  for (let run = 0; run < runs; run += 1) {
+    entries.forEach((entry, index) => samples[index].push(loadMilliseconds(entry, preload)));
+  }
+  const rows = candidates.map((candidate, index) => ({ ...candidate, size: assetSize(candidate.dir), loadMs: median(samples[index]) }));
   const [ours, theirs] = rows;
   const kb = (bytes: number): string => `${(bytes / 1024).toFixed(0)} KiB`;
   console.log(`Lambda asset size and cold require time (median of ${runs} fresh processes, node ${process.version}, @aws-sdk/* stubbed)\n`);
@@ -114,4 +114,8 @@ function main(): void {
   );
 }
 
-main();
+try {
+  main();
+} finally {
+  rmSync(workDir, { recursive: true, force: true });
+}
