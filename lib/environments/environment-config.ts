@@ -63,6 +63,12 @@ export interface ExistingNetworkConfig {
   /** Subnets the provisioner Lambda runs in; they must route to the database. */
   readonly subnetIds: readonly string[];
   /**
+   * The route table of each of `subnetIds`, in the same order. Nothing here adds routes, but aws-cdk-lib warns at every
+   * synth when an imported subnet has no route table id.
+   * @default - unknown
+   */
+  readonly routeTableIds?: readonly string[];
+  /**
    * `private`: the subnets reach the internet through NAT, so Secrets Manager's public endpoint is reachable.
    * `isolated`: no internet route; the provisioner needs a Secrets Manager interface endpoint.
    */

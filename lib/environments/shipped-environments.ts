@@ -75,6 +75,7 @@ const prod: EnvironmentConfig = {
       vpcId: 'vpc-0a1b2c3d4e5f60718',
       availabilityZones: ['eu-west-1a', 'eu-west-1b'],
       subnetIds: ['subnet-0a1b2c3d4e5f60001', 'subnet-0a1b2c3d4e5f60002'],
+      routeTableIds: ['rtb-0a1b2c3d4e5f60001', 'rtb-0a1b2c3d4e5f60002'],
       subnetType: 'isolated',
       databaseSecurityGroupId: 'sg-0a1b2c3d4e5f60718',
     },
@@ -91,5 +92,4 @@ const prod: EnvironmentConfig = {
   ],
 };
 
-export const SHIPPED_ENVIRONMENTS: readonly EnvironmentConfig[] = [dev, staging];
-void prod;
+export const SHIPPED_ENVIRONMENTS: readonly EnvironmentConfig[] = [dev, staging, prod];

@@ -8,7 +8,8 @@ import { IamDatabaseUser } from '../constructs/iam-database-user';
 import type { EnvironmentConfig } from '../environments/environment-config';
 import { declaredUserSpec, isExistingDatabase } from '../environments';
 import { newAuroraMysqlCluster, newRdsInstance } from './new-database';
-import { suppressDatabaseFindings, suppressProvisionerFindings } from './nag-suppressions';
+import { existingDatabase } from './existing-database';
+import { suppressDatabaseFindings, suppressExistingDatabaseFindings, suppressProvisionerFindings } from './nag-suppressions';
 
 export interface IamDatabaseStackProps extends StackProps {
   /** The environment to build: its account and region become the stack's `env`. */
@@ -41,7 +42,11 @@ export class IamDatabaseStack extends Stack {
     });
     this.environmentConfig = environment;
     this.database = this.newDatabase();
-    this.provisioner = new DatabaseUserProvisioner(this, 'UserProvisioner', { database: this.database });
+    const { database: databaseConfig } = environment;
+    this.provisioner = new DatabaseUserProvisioner(this, 'UserProvisioner', {
+      database: this.database,
+      createSecretsManagerEndpoint: isExistingDatabase(databaseConfig) ? databaseConfig.network.createSecretsManagerEndpoint : undefined,
+    });
     suppressProvisionerFindings(this.provisioner);
 
     const createdRoles = new Map<string, Role>();
@@ -92,8 +97,11 @@ export class IamDatabaseStack extends Stack {
         return created.database;
       }
       case 'existing-cluster':
-      case 'existing-instance':
-        throw new IamDatabaseDeclarationError(this, `database.kind ${JSON.stringify(config.kind)} is not supported yet`);
+      case 'existing-instance': {
+        const database = existingDatabase(this, config);
+        suppressExistingDatabaseFindings(database);
+        return database;
+      }
     }
   }
 

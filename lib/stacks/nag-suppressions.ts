@@ -2,6 +2,7 @@ import { Stack } from 'aws-cdk-lib';
 import { NagPackSuppression, NagSuppressions } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import type { DatabaseUserProvisioner } from '../constructs/database-user-provisioner';
+import type { ExistingIamAuthDatabase } from '../constructs/existing-iam-auth-database';
 import type { AuroraMysqlClusterConfig, RdsInstanceConfig } from '../environments/environment-config';
 import type { NewDatabase } from './new-database';
 
@@ -45,6 +46,28 @@ export function suppressProvisionerFindings(provisioner: DatabaseUserProvisioner
   ], true);
   const provider = provisioner.node.findChild('Provider');
   NagSuppressions.addResourceSuppressions(provider, providerFrameworkSuppressions(), true);
+}
+
+/** Findings on the import of an existing database: its two functions and the Provider framework with its waiter. */
+export function suppressExistingDatabaseFindings(database: ExistingIamAuthDatabase): void {
+  for (const handler of [database.onEventHandler, database.isCompleteHandler]) {
+    NagSuppressions.addResourceSuppressions(handler, [
+      { id: 'AwsSolutions-IAM4', reason: `Import function: ${managedPolicyReasons.basic}`, appliesTo: [LAMBDA_BASIC_EXECUTION] },
+    ], true);
+  }
+  const provider = database.node.findChild('Provider');
+  NagSuppressions.addResourceSuppressions(provider, providerFrameworkSuppressions(), true);
+  NagSuppressions.addResourceSuppressions(provider.node.findChild('waiter-state-machine'), [
+    {
+      id: 'AwsSolutions-IAM5',
+      reason: 'The waiter state machine writes its log through CloudWatch Logs delivery (logs:CreateLogDelivery, logs:PutResourcePolicy, …), actions that accept no resource ARN.',
+      appliesTo: ['Resource::*'],
+    },
+    {
+      id: 'AwsSolutions-SF2',
+      reason: 'The Provider framework waiter only polls isComplete every 30 s; its CloudWatch execution log (level ALL) records every step, and aws-cdk-lib offers no X-Ray switch for it.',
+    },
+  ], true);
 }
 
 /** Findings on a database this stack creates, depending on what the environment chose. */

@@ -15,6 +15,10 @@ describe('the shipped environments', () => {
     expect(getEnvironment('staging').database).toMatchObject({ kind: 'rds-instance', engine: 'mysql', engineVersion: expect.stringMatching(/^8\.0\./) });
   });
 
+  it('declare prod as an existing Aurora cluster taken by identifier', () => {
+    expect(getEnvironment('prod').database).toMatchObject({ kind: 'existing-cluster', identifier: expect.any(String), engine: 'mysql' });
+  });
+
   it.each(listEnvironments().map((environment) => [environment.name, environment] as const))(
     '%s declares two or more valid users, one with the application grant',
     (_name, environment) => {
