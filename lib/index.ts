@@ -17,3 +17,5 @@ export * from './provisioning/converge-users';
 export * from './provisioning/master-connection';
 export * from './provisioning/master-secret';
 export * from './provisioning/read-live-user-state';
+export * from './constructs/existing-iam-auth-database';
+export * from './constructs/database-iam-auth-properties';
