@@ -51,20 +51,37 @@ export async function handleProvisionerEvent(rawEvent: unknown, dependencies: Pr
     let previous = event.RequestType === 'Update' ? decodeUserSpecs(event.OldResourceProperties.Users) : [];
     if (event.RequestType === 'Update' && physicalResourceId(event.OldResourceProperties) !== physicalId) {
       // Another database: its users are new here, and CloudFormation's Delete of the old id cleans the old one.
-      log({ event: 'decision', decision: 'treat-update-as-create', reason: 'the endpoint or port changed', previousPhysicalResourceId: physicalResourceId(event.OldResourceProperties) });
+      log({
+        event: 'decision',
+        decision: 'treat-update-as-create',
+        reason: 'the endpoint or port changed',
+        previousPhysicalResourceId: physicalResourceId(event.OldResourceProperties),
+      });
       previous = [];
     }
     // Refuse a bad declaration before reading the secret or connecting (again against the live engine later).
     validateUserSpecs(desired, { engine: properties.Engine });
     validateUserSpecs(previous, { engine: properties.Engine });
-    log({ event: 'request', endpoint: properties.Endpoint, port: properties.Port, engine: properties.Engine, users: desired.length, previousUsers: previous.length });
+    log({
+      event: 'request',
+      endpoint: properties.Endpoint,
+      port: properties.Port,
+      engine: properties.Engine,
+      users: desired.length,
+      previousUsers: previous.length,
+    });
 
     const isDelete = event.RequestType === 'Delete';
     try {
       credentials = await readMasterSecret(properties.MasterSecretArn, dependencies.secretsManager);
     } catch (error) {
       if (isDelete && error instanceof MasterSecretError && error.failure === 'not-found') {
-        log({ event: 'decision', decision: 'skip-delete', reason: 'the master secret no longer exists, so neither does a database to remove users from', secretArn: properties.MasterSecretArn });
+        log({
+          event: 'decision',
+          decision: 'skip-delete',
+          reason: 'the master secret no longer exists, so neither does a database to remove users from',
+          secretArn: properties.MasterSecretArn,
+        });
         return { PhysicalResourceId: event.PhysicalResourceId, Data: NO_CHANGE };
       }
       throw error;
@@ -82,7 +99,11 @@ export async function handleProvisionerEvent(rawEvent: unknown, dependencies: Pr
       });
     } catch (error) {
       if (isDelete && error instanceof MasterConnectionError && error.failure === 'host-not-found') {
-        log({ event: 'decision', decision: 'skip-delete', reason: `${properties.Endpoint} no longer resolves: the database is gone, and its users with it` });
+        log({
+          event: 'decision',
+          decision: 'skip-delete',
+          reason: `${properties.Endpoint} no longer resolves: the database is gone, and its users with it`,
+        });
         return { PhysicalResourceId: event.PhysicalResourceId, Data: NO_CHANGE };
       }
       throw error;
@@ -96,7 +117,10 @@ export async function handleProvisionerEvent(rawEvent: unknown, dependencies: Pr
         log: (entry: ConvergeLogEntry) => log(entry),
       });
       if (result.server.engine !== properties.Engine) {
-        log({ event: 'warning', message: `declared for ${properties.Engine} but the server is ${result.server.engine} (${result.server.version}); validated against the server` });
+        log({
+          event: 'warning',
+          message: `declared for ${properties.Engine} but the server is ${result.server.engine} (${result.server.version}); validated against the server`,
+        });
       }
       // On Delete the id must stay the one CloudFormation is deleting.
       return { PhysicalResourceId: isDelete ? event.PhysicalResourceId : physicalId, Data: result.counts };
