@@ -46,12 +46,15 @@ export async function copyTemplateDataDirectory(template: string, destination: s
 async function createTemplate(template: string): Promise<string> {
   const installDb = findProgram('mariadb-install-db');
   const cacheDirectory = dirname(template);
-  await mkdir(cacheDirectory, { recursive: true });
   const temporary = join(cacheDirectory, `.bootstrapping-${process.pid}-${randomBytes(4).toString('hex')}`);
+  // Its own tmpdir: concurrent bootstraps in the shared /tmp trip over each other's temporary tables.
+  const scratch = `${temporary}-tmp`;
+  await mkdir(scratch, { recursive: true });
   try {
     await runProgram(installDb, [
       '--no-defaults',
       `--datadir=${temporary}`,
+      `--tmpdir=${scratch}`,
       ...runAsCurrentUserOptions(),
       '--auth-root-authentication-method=socket',
       '--skip-test-db',
@@ -67,6 +70,8 @@ async function createTemplate(template: string): Promise<string> {
       `mariadb-install-db could not create the emulator's template data directory in ${cacheDirectory}: ${String(error)}`,
       { cause: error },
     );
+  } finally {
+    await rm(scratch, { recursive: true, force: true });
   }
   return template;
 }
