@@ -37,6 +37,12 @@ export interface EmulatorOptions {
    * @default - a free port
    */
   readonly port?: number;
+  /**
+   * Extra environment variables for mariadbd only, e.g. libfaketime's `LD_PRELOAD` and `FAKETIME` to move the
+   * server's clock in a test (Jest hands tests a copy of process.env that child processes never see).
+   * @default - none: mariadbd inherits this process's environment
+   */
+  readonly serverEnvironment?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -57,6 +63,7 @@ export interface ResolvedEmulatorOptions {
   readonly sessionToken: string | undefined;
   readonly maxClockSkewSeconds: number;
   readonly port: number | undefined;
+  readonly serverEnvironment: Readonly<Record<string, string>>;
 }
 
 const HOST_NAME = /^[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?$/;
@@ -65,6 +72,7 @@ const ACCESS_KEY_ID = /^[A-Za-z0-9]{16,128}$/;
 /** The plugin reads the key pair from a whitespace-separated file line. */
 const SECRET = /^\S{1,200}$/;
 const SESSION_TOKEN = /^\S{1,8000}$/;
+const ENVIRONMENT_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /**
  * Applies defaults and validates.
@@ -79,6 +87,7 @@ export function resolveEmulatorOptions(options: EmulatorOptions = {}): ResolvedE
     sessionToken: options.sessionToken,
     maxClockSkewSeconds: options.maxClockSkewSeconds ?? 300,
     port: options.port,
+    serverEnvironment: options.serverEnvironment ?? {},
   };
   if (!HOST_NAME.test(resolved.endpointHost)) {
     invalid(`endpointHost '${resolved.endpointHost}' is not a host name: use letters, digits, dots and hyphens, e.g. 'localhost'`);
@@ -96,6 +105,9 @@ export function resolveEmulatorOptions(options: EmulatorOptions = {}): ResolvedE
   }
   if (resolved.port !== undefined && (!Number.isInteger(resolved.port) || resolved.port < 1 || resolved.port > 65535)) {
     invalid(`port ${resolved.port} must be a TCP port from 1 to 65535, or left out for a free one`);
+  }
+  for (const name of Object.keys(resolved.serverEnvironment)) {
+    if (!ENVIRONMENT_NAME.test(name)) invalid(`serverEnvironment name '${name}' is not an environment variable name`);
   }
   return resolved;
 }

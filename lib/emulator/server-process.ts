@@ -20,6 +20,8 @@ export interface ServerLaunchSettings {
   /** SQL run before the first connection is accepted (the master user). */
   readonly initFile: string;
   readonly errorLogFile: string;
+  /** Added to this process's environment for mariadbd. */
+  readonly environment: Readonly<Record<string, string>>;
 }
 
 /** How a server process ended. */
@@ -77,7 +79,7 @@ export function mariadbdArguments(settings: ServerLaunchSettings): string[] {
 export function spawnServer(settings: ServerLaunchSettings): ServerProcess {
   const mariadbd = findProgram('mariadbd');
   const args = mariadbdArguments(settings);
-  const child = withParentDeathSignal(mariadbd, args);
+  const child = withParentDeathSignal(mariadbd, args, { ...process.env, ...settings.environment });
   let exited = false;
   const exitPromise = new Promise<ServerExit>((resolve) => {
     child.once('exit', (code, signal) => {
@@ -100,7 +102,7 @@ export function spawnServer(settings: ServerLaunchSettings): ServerProcess {
   };
 }
 
-function withParentDeathSignal(program: string, args: readonly string[]): ChildProcess {
+function withParentDeathSignal(program: string, args: readonly string[], env: NodeJS.ProcessEnv): ChildProcess {
   let setpriv: string | undefined;
   try {
     setpriv = process.platform === 'linux' ? findProgram('setpriv') : undefined;
@@ -108,6 +110,6 @@ function withParentDeathSignal(program: string, args: readonly string[]): ChildP
     setpriv = undefined; // util-linux without setpriv: the exit hook in start-emulator.ts still cleans up.
   }
   return setpriv !== undefined
-    ? spawn(setpriv, ['--pdeathsig', 'KILL', '--', program, ...args], { stdio: 'ignore' })
-    : spawn(program, args, { stdio: 'ignore' });
+    ? spawn(setpriv, ['--pdeathsig', 'KILL', '--', program, ...args], { stdio: 'ignore', env })
+    : spawn(program, args, { stdio: 'ignore', env });
 }

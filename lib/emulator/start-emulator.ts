@@ -67,6 +67,7 @@ async function startIn(workDirectory: string, settings: ResolvedEmulatorOptions)
     maxClockSkewSeconds: settings.maxClockSkewSeconds,
     initFile,
     errorLogFile,
+    environment: settings.serverEnvironment,
   });
   const { server, port, tracked } = await startOnFreePort(settings, launch, certificates, adminPassword, workDirectory);
   await rm(initFile, { force: true }); // It holds the master password; the server has run it.

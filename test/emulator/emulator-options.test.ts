@@ -11,6 +11,7 @@ describe('resolveEmulatorOptions', () => {
       sessionToken: undefined,
       maxClockSkewSeconds: 300,
       port: undefined,
+      serverEnvironment: {},
     });
   });
 
@@ -22,6 +23,7 @@ describe('resolveEmulatorOptions', () => {
     ['an empty session token', { sessionToken: '' }, 'EmulatorOptions.sessionToken must be 1 to 8000 characters'],
     ['a skew over an hour', { maxClockSkewSeconds: 3601 }, 'EmulatorOptions.maxClockSkewSeconds 3601 must be a whole number of seconds from 0 to 3600'],
     ['port 0', { port: 0 }, 'EmulatorOptions.port 0 must be a TCP port from 1 to 65535'],
+    ['an environment name with a space', { serverEnvironment: { 'LD PRELOAD': 'x' } }, "EmulatorOptions.serverEnvironment name 'LD PRELOAD' is not an environment variable name"],
   ])('refuses %s with EMULATOR_INVALID_OPTIONS', (_case, options, message) => {
     let thrown: unknown;
     try {
