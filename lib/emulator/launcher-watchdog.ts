@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { isProcessAlive } from './process-liveness';
 
 const CHECK_INTERVAL_MS = 500;
 
@@ -13,7 +14,7 @@ export function watchLaunchers(onGone: () => void, generations = 3): () => void 
   const launchers = launcherPids(generations);
   if (launchers.length === 0) return () => undefined;
   const timer = setInterval(() => {
-    if (launchers.every(isAlive)) return;
+    if (launchers.every(isProcessAlive)) return;
     clearInterval(timer);
     onGone();
   }, CHECK_INTERVAL_MS);
@@ -35,14 +36,5 @@ function parentOf(pid: number): number {
     return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
   } catch {
     return 0;
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

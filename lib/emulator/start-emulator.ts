@@ -1,8 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { rmSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, truncate, writeFile } from 'node:fs/promises';
+import { mkdir, rm, truncate, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { copyTemplateDataDirectory, templateDataDirectory } from './data-directory-template';
 import { EmulatorError } from './emulator-error';
@@ -13,6 +11,8 @@ import type { RunningEmulator } from './running-emulator';
 import { waitUntilReady } from './server-readiness';
 import { spawnServer, type ServerLaunchSettings, type ServerProcess } from './server-process';
 import { createTestCertificates, type TestCertificates } from './test-certificates';
+import { track, untrack, type TrackedServer } from './exit-cleanup';
+import { createWorkDirectory } from './work-directory';
 
 /** The only address the server listens on. */
 const LISTEN_HOST = '127.0.0.1';
@@ -27,7 +27,7 @@ const PORT_ATTEMPTS = 5;
  */
 export async function startEmulator(options?: EmulatorOptions): Promise<RunningEmulator> {
   const settings = resolveEmulatorOptions(options);
-  const workDirectory = await mkdtemp(join(tmpdir(), 'rds-iam-emulator-'));
+  const workDirectory = await createWorkDirectory();
   try {
     return await startIn(workDirectory, settings);
   } catch (error) {
@@ -163,42 +163,4 @@ function freePort(): Promise<number> {
       probe.close(() => resolve(port));
     });
   });
-}
-
-/**
- * Servers still running when this process exits normally (a test that forgot stop(), process.exit in a CLI) are
- * killed and their directories removed synchronously; a process killed outright is covered by setpriv's pdeathsig.
- */
-interface TrackedServer {
-  readonly pid: number;
-  readonly workDirectory: string;
-}
-
-const trackedServers = new Set<TrackedServer>();
-let exitHookInstalled = false;
-
-function track(server: ServerProcess, workDirectory: string): TrackedServer {
-  const tracked = { pid: server.pid, workDirectory };
-  trackedServers.add(tracked);
-  if (!exitHookInstalled) {
-    exitHookInstalled = true;
-    process.once('exit', killTrackedServers);
-  }
-  return tracked;
-}
-
-function untrack(tracked: TrackedServer): void {
-  trackedServers.delete(tracked);
-}
-
-function killTrackedServers(): void {
-  for (const { pid, workDirectory } of trackedServers) {
-    try {
-      process.kill(pid, 'SIGKILL');
-    } catch {
-      // Already gone.
-    }
-    rmSync(workDirectory, { recursive: true, force: true });
-  }
-  trackedServers.clear();
 }
