@@ -2,9 +2,8 @@
  * RDS IAM token verification: parse the presigned query, check what RDS checks, recompute the SigV4
  * signature and compare it in constant time. Rejection reasons never quote secrets or the token.
  */
-#define _DEFAULT_SOURCE /* timegm */
-
 #include "rds_token.h"
+#include "amz_date.h"
 #include "sigv4.h"
 
 #include <stdarg.h>
@@ -58,13 +57,6 @@ static const char *quote(const char *text, char *out)
   }
   out[i] = '\0';
   return out;
-}
-
-static void format_utc(time_t when, char *out, size_t size)
-{
-  struct tm parts;
-  if (gmtime_r(&when, &parts) == NULL || strftime(out, size, "%Y-%m-%dT%H:%M:%SZ", &parts) == 0)
-    snprintf(out, size, "%lld", (long long)when);
 }
 
 static int hex_value(char c)
@@ -156,41 +148,6 @@ static int parse_token(char *text, char *storage, struct token_parts *parts, cha
   return 0;
 }
 
-/* The number written by count decimal digits at text (already checked to be digits). */
-static int digits_value(const char *text, int count)
-{
-  int value = 0, i;
-  for (i = 0; i < count; i++) value = value * 10 + (text[i] - '0');
-  return value;
-}
-
-/* Parses yyyymmddThhmmssZ strictly (no 31 February) into seconds since the epoch. */
-static int parse_amz_date(const char *text, time_t *out)
-{
-  struct tm parts, check;
-  int i;
-  time_t when;
-
-  if (strlen(text) != 16 || text[8] != 'T' || text[15] != 'Z') return 1;
-  for (i = 0; i < 15; i++)
-    if (i != 8 && (text[i] < '0' || text[i] > '9')) return 1;
-  memset(&parts, 0, sizeof(parts));
-  parts.tm_year = digits_value(text, 4) - 1900;
-  parts.tm_mon = digits_value(text + 4, 2) - 1;
-  parts.tm_mday = digits_value(text + 6, 2);
-  parts.tm_hour = digits_value(text + 9, 2);
-  parts.tm_min = digits_value(text + 11, 2);
-  parts.tm_sec = digits_value(text + 13, 2);
-  check = parts;
-  when = timegm(&parts);
-  if (when == (time_t)-1 || parts.tm_year != check.tm_year || parts.tm_mon != check.tm_mon ||
-      parts.tm_mday != check.tm_mday || parts.tm_hour != check.tm_hour || parts.tm_min != check.tm_min ||
-      parts.tm_sec != check.tm_sec)
-    return 1;
-  *out = when;
-  return 0;
-}
-
 static int compare_params(const void *left, const void *right)
 {
   const struct query_param *a = left, *b = right;
@@ -267,7 +224,7 @@ static int check_validity(const struct token_parts *parts, const struct rds_toke
   long expires = 0;
   size_t i;
 
-  if (parse_amz_date(find_param(parts, "X-Amz-Date"), &signed_at))
+  if (amz_parse_date(find_param(parts, "X-Amz-Date"), &signed_at))
     return reject(reason, "X-Amz-Date '%s' is not a yyyymmddThhmmssZ date", quote(find_param(parts, "X-Amz-Date"), quoted));
   for (i = 0; expires_text[i] != '\0' && i < 6; i++) {
     if (expires_text[i] < '0' || expires_text[i] > '9') break;
@@ -277,13 +234,13 @@ static int check_validity(const struct token_parts *parts, const struct rds_toke
     return reject(reason, "X-Amz-Expires '%s' is not a whole number of seconds from 1 to %d", quote(expires_text, quoted),
                   RDS_TOKEN_MAX_EXPIRES_SECONDS);
 
-  format_utc(signed_at, signed_at_text, sizeof(signed_at_text));
-  format_utc(now, now_text, sizeof(now_text));
+  amz_format_utc(signed_at, signed_at_text, sizeof(signed_at_text));
+  amz_format_utc(now, now_text, sizeof(now_text));
   if (signed_at > now + policy->max_clock_skew_seconds)
     return reject(reason, "the token is dated %s, more than %ld s ahead of this server's clock (%s): check the client's clock",
                   signed_at_text, policy->max_clock_skew_seconds, now_text);
   if (now > signed_at + expires) {
-    format_utc(signed_at + expires, expired_at_text, sizeof(expired_at_text));
+    amz_format_utc(signed_at + expires, expired_at_text, sizeof(expired_at_text));
     return reject(reason, "the token expired at %s (signed %s, valid %ld s); it is now %s: mint a new token",
                   expired_at_text, signed_at_text, expires, now_text);
   }
