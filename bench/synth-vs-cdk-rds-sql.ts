@@ -4,9 +4,11 @@
  *
  *   npx tsx bench/synth-vs-cdk-rds-sql.ts [runs=5] [scaleUsers=1000]
  *
- * Every run is the real CLI (`npx cdk synth --quiet`) into a fresh output directory, so ours pays for esbuild every
- * time (cdk-rds-sql ships a prebuilt handler and only copies it). Variants are interleaved run by run so a busy
- * machine slows them alike; the table shows the median, min and max wall time and the resources per stack.
+ * Every run is the real CLI (`npx cdk synth --quiet`). "fresh cdk.out": a new output directory each run, so ours
+ * pays for esbuild every time (cdk-rds-sql ships a prebuilt handler and only copies it). "warm cdk.out": the same
+ * directory every run, as when you synthesize again in your checkout (our bundles are reused when their inputs have
+ * not changed). `--no-validation` leaves out aws-cdk-lib's built-in CloudFormation linter in both apps. Variants
+ * are interleaved run by run so a busy machine slows them alike; the table shows the median, min and max wall time.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
@@ -24,18 +26,26 @@ interface Variant {
   /** Extra `cdk synth` arguments. */
   readonly args: readonly string[];
   readonly env?: Readonly<Record<string, string>>;
+  /** Reuse one output directory (synthesized once before the measured runs). */
+  readonly warm?: boolean;
 }
 
 const ourScaleApp = 'npx tsx bench/synth-app-ours.ts';
 const peerApp = 'npx tsx bench/synth-app-cdk-rds-sql.ts';
+const ours = 'rds-iam-mysql (bin/app.ts)';
+const peer = 'cdk-rds-sql 8.1.4';
 const variants: readonly Variant[] = [
-  { scenario: 'shipped config', library: 'rds-iam-mysql (bin/app.ts, cdk-nag on)', args: [] },
-  { scenario: 'shipped config', library: 'rds-iam-mysql (bin/app.ts, -c nag=false)', args: ['-c', 'nag=false'] },
-  { scenario: 'shipped config', library: 'cdk-rds-sql 8.1.4', args: ['--app', peerApp] },
+  { scenario: 'shipped config, fresh cdk.out', library: ours, args: [] },
+  { scenario: 'shipped config, fresh cdk.out', library: `${ours}, -c nag=false`, args: ['-c', 'nag=false'] },
+  { scenario: 'shipped config, fresh cdk.out', library: peer, args: ['--app', peerApp] },
+  { scenario: 'shipped config, warm cdk.out', library: ours, args: [], warm: true },
+  { scenario: 'shipped config, warm cdk.out', library: peer, args: ['--app', peerApp], warm: true },
+  { scenario: 'shipped config, fresh cdk.out, --no-validation', library: ours, args: ['--no-validation'] },
+  { scenario: 'shipped config, fresh cdk.out, --no-validation', library: peer, args: ['--app', peerApp, '--no-validation'] },
   ...(scaleUsers > 0
     ? [
-      { scenario: `${scaleUsers} users, one stack`, library: 'rds-iam-mysql (-c nag=false)', args: ['--app', ourScaleApp, '-c', 'nag=false'], env: { RDS_IAM_BENCH_USERS: String(scaleUsers) } },
-      { scenario: `${scaleUsers} users, one stack`, library: 'cdk-rds-sql 8.1.4', args: ['--app', peerApp], env: { RDS_IAM_BENCH_USERS: String(scaleUsers) } },
+      { scenario: `${scaleUsers} users, one stack, fresh cdk.out`, library: 'rds-iam-mysql (bench/synth-app-ours.ts)', args: ['--app', ourScaleApp], env: { RDS_IAM_BENCH_USERS: String(scaleUsers) } },
+      { scenario: `${scaleUsers} users, one stack, fresh cdk.out`, library: peer, args: ['--app', peerApp], env: { RDS_IAM_BENCH_USERS: String(scaleUsers) } },
     ]
     : []),
 ];
@@ -48,8 +58,21 @@ interface Measured {
 /** Wall time and resources per stack, or why the synth was refused (e.g. more than 500 resources in a stack). */
 type SynthOutcome = { seconds: number; resourcesPerStack: string };
 
+/** Output directories of the warm variants, kept across runs. */
+const warmOutdirs = new Map<Variant, string>();
+
+function outdirFor(variant: Variant): string {
+  if (!variant.warm) return mkdtempSync(path.join(tmpdir(), 'rds-iam-synth-bench-'));
+  let outdir = warmOutdirs.get(variant);
+  if (outdir === undefined) {
+    outdir = mkdtempSync(path.join(tmpdir(), 'rds-iam-synth-bench-warm-'));
+    warmOutdirs.set(variant, outdir);
+  }
+  return outdir;
+}
+
 function synthOnce(variant: Variant): SynthOutcome {
-  const outdir = mkdtempSync(path.join(tmpdir(), 'rds-iam-synth-bench-'));
+  const outdir = outdirFor(variant);
   try {
     const begin = performance.now();
     const result = spawnSync('npx', ['cdk', 'synth', '--quiet', '-o', outdir, ...variant.args], {
@@ -70,7 +93,7 @@ function synthOnce(variant: Variant): SynthOutcome {
       .join(', ');
     return { seconds, resourcesPerStack };
   } finally {
-    rmSync(outdir, { recursive: true, force: true });
+    if (!variant.warm) rmSync(outdir, { recursive: true, force: true });
   }
 }
 
@@ -83,6 +106,7 @@ function median(values: readonly number[]): number {
 function main(): void {
   const measured = new Map<Variant, Measured>(variants.map((variant) => [variant, { seconds: [], resourcesPerStack: '' }]));
   const startLoad = loadavg()[0];
+  for (const variant of variants.filter((candidate) => candidate.warm)) synthOnce(variant);
   for (let run = 1; run <= runs; run += 1) {
     for (const variant of variants) {
       const { seconds, resourcesPerStack } = synthOnce(variant);
@@ -92,7 +116,8 @@ function main(): void {
       process.stderr.write(`run ${run}/${runs}  ${variant.scenario} / ${variant.library}: ${seconds.toFixed(1)} s\n`);
     }
   }
-  console.log(`\n\`npx cdk synth --quiet\`, fresh output directory each run, ${runs} runs interleaved; ${cpus().length} CPUs, load average ${startLoad.toFixed(1)} at start\n`);
+  for (const outdir of warmOutdirs.values()) rmSync(outdir, { recursive: true, force: true });
+  console.log(`\n\`npx cdk synth --quiet\`, ${runs} runs interleaved; ${cpus().length} CPUs, load average ${startLoad.toFixed(1)} at start\n`);
   console.log('| scenario | construct library | median s | min s | max s | resources per stack |');
   console.log('|---|---|---:|---:|---:|---|');
   for (const variant of variants) {

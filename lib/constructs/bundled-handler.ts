@@ -1,6 +1,7 @@
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
-import { Duration } from 'aws-cdk-lib';
+import { Duration, FileSystem } from 'aws-cdk-lib';
 import type { ISecurityGroup, IVpc, SubnetSelection } from 'aws-cdk-lib/aws-ec2';
 import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -19,6 +20,52 @@ export function lambdaEntry(name: string): string {
   }
   return found;
 }
+
+/**
+ * A hash of everything a bundle is made from: the Lambda sources (`lambda/`), the library code they import (`lib/`),
+ * the locked dependency versions (`package-lock.json`), the TypeScript config, the esbuild version and the bundling
+ * options. Given to NodejsFunction as its asset hash, it lets `cdk synth` skip esbuild when `cdk.out` already holds a
+ * bundle of the same inputs; any change to those inputs makes a new hash and a new bundle.
+ */
+export function lambdaSourceFingerprint(entry: string, bundlingOptions: unknown): string {
+  const key = `${entry}\n${JSON.stringify(bundlingOptions)}`;
+  const known = fingerprints.get(key);
+  if (known !== undefined) return known;
+  const root = path.dirname(path.dirname(path.dirname(entry)));
+  const hash = createHash('sha256');
+  for (const input of ['lambda', 'lib', 'package-lock.json', 'tsconfig.json']) {
+    const inputPath = path.join(root, input);
+    hash.update(`${input}:${existsSync(inputPath) ? FileSystem.fingerprint(inputPath) : 'absent'}\n`);
+  }
+  hash.update(`esbuild:${installedEsbuildVersion()}\n`);
+  hash.update(`options:${JSON.stringify(bundlingOptions)}\n`);
+  const fingerprint = hash.digest('hex');
+  fingerprints.set(key, fingerprint);
+  return fingerprint;
+}
+
+/** Computed once per entry and process: sources do not change during a synth. */
+const fingerprints = new Map<string, string>();
+
+function installedEsbuildVersion(): string {
+  try {
+    return (require('esbuild/package.json') as { version: string }).version;
+  } catch {
+    return 'not installed';
+  }
+}
+
+/** How every handler of this library is bundled. */
+const BUNDLING = {
+  minify: true,
+  sourceMap: false,
+  target: 'node24',
+  format: OutputFormat.CJS,
+  // The Node.js 24 Lambda runtime provides AWS SDK v3.
+  externalModules: ['@aws-sdk/*'],
+  // No Docker on the build machines: the local esbuild devDependency bundles.
+  forceDockerBundling: false,
+} as const;
 
 export interface BundledHandlerProps {
   /** Folder under `lambda/`. */
@@ -42,8 +89,9 @@ export interface BundledHandlerProps {
  */
 export function newBundledHandler(scope: Construct, id: string, props: BundledHandlerProps): NodejsFunction {
   const logGroup = new LogGroup(scope, `${id}Logs`, { retention: props.logRetention ?? RetentionDays.ONE_MONTH });
+  const entry = lambdaEntry(props.lambdaName);
   return new NodejsFunction(scope, id, {
-    entry: lambdaEntry(props.lambdaName),
+    entry,
     handler: props.handler ?? 'handler',
     description: props.description,
     runtime: Runtime.NODEJS_24_X,
@@ -55,12 +103,9 @@ export function newBundledHandler(scope: Construct, id: string, props: BundledHa
     securityGroups: props.securityGroups,
     logGroup,
     bundling: {
-      minify: true,
-      sourceMap: false,
-      target: 'node24',
-      format: OutputFormat.CJS,
-      externalModules: ['@aws-sdk/*'],
-      forceDockerBundling: false,
+      ...BUNDLING,
+      externalModules: [...BUNDLING.externalModules],
+      assetHash: lambdaSourceFingerprint(entry, BUNDLING),
     },
   });
 }
