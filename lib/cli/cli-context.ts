@@ -1,3 +1,4 @@
+import type { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import type { RDSClient } from '@aws-sdk/client-rds';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 
@@ -12,6 +13,8 @@ export interface CliContext {
   readonly createRdsClient: (region: string | undefined, profile: string | undefined) => Promise<RDSClient>;
   /** Builds the Secrets Manager client for a region and profile. */
   readonly createSecretsManagerClient: (region: string | undefined, profile: string | undefined) => Promise<SecretsManagerClient>;
+  /** Builds the CloudFormation client (for the deployed user set of `plan` and `apply`) for a region and profile. */
+  readonly createCloudFormationClient: (region: string | undefined, profile: string | undefined) => Promise<CloudFormationClient>;
   /** Resolves when the user asks a long-running command to stop (Ctrl-C, SIGTERM). */
   readonly untilInterrupted: () => Promise<NodeJS.Signals>;
 }
@@ -34,6 +37,10 @@ export function processContext(): CliContext {
     createSecretsManagerClient: async (region, profile) => {
       const { SecretsManagerClient } = await import('@aws-sdk/client-secrets-manager');
       return new SecretsManagerClient({ region, profile });
+    },
+    createCloudFormationClient: async (region, profile) => {
+      const { CloudFormationClient } = await import('@aws-sdk/client-cloudformation');
+      return new CloudFormationClient({ region, profile });
     },
     untilInterrupted: () =>
       new Promise((resolve) => {

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { parseDeployedStateFlag } from './deployed-user-set';
 import { parseHostAndPort, parsePort } from './flag-parsers';
 
 /** The flags `plan` and `apply` share: the declaration, the database, and the master credentials. */
@@ -16,5 +17,13 @@ export function addMasterSessionOptions(command: Command): Command {
     .option('--ca <file>', 'PEM CA file to verify the server with (default: the Amazon RDS bundle)')
     .option('--region <region>', "region (default: the environment's)")
     .option('--profile <profile>', 'AWS named profile')
+    .option(
+      '--deployed-state <source>',
+      'where the previously deployed user set comes from, whose users missing from the declaration are dropped: ' +
+        "auto (default: the environment's stack RdsIamMysql-<env> through cloudformation:GetTemplate; none with " +
+        '--hostname), cloudformation (the stack, also with --hostname), none (drop nobody), or a template FILE ' +
+        '(e.g. cdk.out/RdsIamMysql-dev.template.json)',
+      parseDeployedStateFlag,
+    )
     .option('--debug', 'on failure, also print the underlying causes');
 }

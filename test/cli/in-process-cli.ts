@@ -2,6 +2,7 @@
  * Runs `rds-iam` inside the test process, so AWS clients can be answered by aws-sdk-client-mock, with stdout and
  * stderr captured.
  */
+import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { RDSClient } from '@aws-sdk/client-rds';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { CliContext } from '../../lib/cli/cli-context';
@@ -31,6 +32,7 @@ export async function runInProcess(args: readonly string[], options: InProcessOp
     env: process.env,
     createRdsClient: async (region) => new RDSClient({ region: region ?? 'us-east-1' }),
     createSecretsManagerClient: async (region) => new SecretsManagerClient({ region: region ?? 'us-east-1' }),
+    createCloudFormationClient: async (region) => new CloudFormationClient({ region: region ?? 'us-east-1' }),
     untilInterrupted: () => options.interrupted ?? new Promise(() => undefined),
   };
   const exitCode = await runCli(['node', 'rds-iam', ...args], context);

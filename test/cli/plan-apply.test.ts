@@ -118,7 +118,8 @@ describe('rds-iam plan and apply', () => {
     await runAgainstEmulator('apply');
 
     // Act
-    const planned = await runInProcess(['plan', '--env', ENVIRONMENT, '--ca', emulator().caFile]);
+    // (The deployed user set, read from CloudFormation by default here, is covered in plan-deployed-state.test.ts.)
+    const planned = await runInProcess(['plan', '--env', ENVIRONMENT, '--ca', emulator().caFile, '--deployed-state', 'none']);
 
     // Assess
     expect(planned).toMatchObject({ exitCode: 0, stdout: '' });

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../cli-context';
-import type { MasterSessionFlags } from '../master-session';
+import type { ConvergeEnvironmentFlags } from '../converge-environment';
 import { addMasterSessionOptions } from '../master-session-options';
 import { runCommand, type CommandResult } from '../run-command';
 
@@ -15,39 +15,25 @@ export function registerApplyCommand(program: Command, context: CliContext, onRe
       .summary('run the plan: bring the database users to the declaration')
       .description(
         'Connect as the master user and run the statements `rds-iam plan` prints, one after the other, with the same ' +
-          'code the provisioner Lambda uses; each statement is printed as it runs. Stops at the first failure (the ' +
+          'code the provisioner Lambda uses, including DROP USER for deployed users no longer declared (see ' +
+          '--deployed-state); each statement is printed as it runs. Stops at the first failure (the ' +
           'statements before it stay applied; running apply again continues from there).',
       ),
   )
     .addHelpText('after', '\nExample:\n  rds-iam plan --env dev; rds-iam apply --env dev')
-    .action(async (flags: MasterSessionFlags) => onResult(await runCommand(context, 'apply', flags, () => apply(flags, context))));
+    .action(async (flags: ConvergeEnvironmentFlags) => onResult(await runCommand(context, 'apply', flags, () => apply(flags, context))));
 }
 
-async function apply(flags: MasterSessionFlags, context: CliContext): Promise<CommandResult> {
-  const [{ openMasterSession }, { convergeUsers }, { environmentUserSpecs }, report] = await Promise.all([
-    import('../master-session'),
-    import('../../provisioning/converge-users'),
-    import('../../environments'),
-    import('../plan-report'),
-  ]);
-  const session = await openMasterSession(flags, context);
-  try {
-    const users = environmentUserSpecs(session.environment);
-    const result = await convergeUsers(session.connection, {
-      desired: users,
-      previous: users,
-      operation: 'converge',
-      masterUsername: session.masterUsername,
-      log: (entry) => {
-        if (entry.event === 'statement') context.stdout.write(`${String(entry.sql)};\n`);
-      },
-    });
-    const where = `environment ${session.environment.name} at ${session.target.endpointHost}:${session.target.endpointPort}`;
-    context.stderr.write(
-      result.executed === 0 ? report.formatPlanSummary(result, where) : `${where}: applied ${result.executed} statement(s).\n`,
-    );
-    return 0;
-  } finally {
-    await session.connection.end();
-  }
+async function apply(flags: ConvergeEnvironmentFlags, context: CliContext): Promise<CommandResult> {
+  const [{ convergeEnvironment }, report] = await Promise.all([import('../converge-environment'), import('../plan-report')]);
+  const { result, where } = await convergeEnvironment(flags, context, {
+    dryRun: false,
+    log: (entry) => {
+      if (entry.event === 'statement') context.stdout.write(`${String(entry.sql)};\n`);
+    },
+  });
+  context.stderr.write(
+    result.executed === 0 ? report.formatPlanSummary(result, where) : `${where}: applied ${result.executed} statement(s).\n`,
+  );
+  return 0;
 }
