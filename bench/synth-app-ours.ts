@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * bin/app.ts for the synth bench's scale row: the same stacks from bench/synth-bench-environments.ts, so
- * `RDS_IAM_BENCH_USERS=<n>` can grow the user set. cdk-nag runs unless `-c nag=false`, as in bin/app.ts.
+ * `RDS_IAM_BENCH_USERS=<n>` can grow the user set. cdk-nag runs only with `-c nag=true`, as in bin/app.ts.
  */
 import { App, Aspects } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
@@ -14,5 +14,5 @@ for (const environment of benchEnvironments(listEnvironments())) {
   new IamDatabaseStack(app, environmentStackName(environment), { environmentConfig: environment });
 }
 const nag: unknown = app.node.tryGetContext('nag');
-if (nag !== false && nag !== 'false') Aspects.of(app).add(new AwsSolutionsChecks());
+if (nag === true || nag === 'true') Aspects.of(app).add(new AwsSolutionsChecks());
 app.synth();

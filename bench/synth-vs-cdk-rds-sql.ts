@@ -34,12 +34,16 @@ const ourScaleApp = 'npx tsx bench/synth-app-ours.ts';
 const peerApp = 'npx tsx bench/synth-app-cdk-rds-sql.ts';
 const ours = 'rds-iam-mysql (bin/app.ts)';
 const peer = 'cdk-rds-sql 8.1.4';
+const newDatabases = { RDS_IAM_BENCH_ENVS: 'dev,staging' };
 const variants: readonly Variant[] = [
-  { scenario: 'shipped config, fresh cdk.out', library: ours, args: [] },
-  { scenario: 'shipped config, fresh cdk.out', library: `${ours}, -c nag=false`, args: ['-c', 'nag=false'] },
-  { scenario: 'shipped config, fresh cdk.out', library: peer, args: ['--app', peerApp] },
-  { scenario: 'shipped config, warm cdk.out', library: ours, args: [], warm: true },
-  { scenario: 'shipped config, warm cdk.out', library: peer, args: ['--app', peerApp], warm: true },
+  { scenario: 'shipped config (dev, staging, prod), fresh cdk.out', library: ours, args: [] },
+  { scenario: 'shipped config (dev, staging, prod), fresh cdk.out', library: peer, args: ['--app', peerApp] },
+  { scenario: 'shipped config (dev, staging, prod), warm cdk.out', library: ours, args: [], warm: true },
+  { scenario: 'shipped config (dev, staging, prod), warm cdk.out', library: peer, args: ['--app', peerApp], warm: true },
+  { scenario: 'shipped config, warm cdk.out, -c nag=true', library: ours, args: ['-c', 'nag=true'], warm: true },
+  // What both libraries can declare: new databases only (cdk-rds-sql cannot import one by identifier).
+  { scenario: 'dev + staging only, warm cdk.out', library: ours, args: ['-c', 'env=dev,staging'], warm: true },
+  { scenario: 'dev + staging only, warm cdk.out', library: peer, args: ['--app', peerApp], env: newDatabases, warm: true },
   { scenario: 'shipped config, fresh cdk.out, --no-validation', library: ours, args: ['--no-validation'] },
   { scenario: 'shipped config, fresh cdk.out, --no-validation', library: peer, args: ['--app', peerApp, '--no-validation'] },
   ...(scaleUsers > 0

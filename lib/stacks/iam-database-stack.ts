@@ -6,7 +6,8 @@ import { IamDatabaseDeclarationError } from '../constructs/declaration-error';
 import type { IIamAuthDatabase } from '../constructs/iam-auth-database';
 import { IamDatabaseUser } from '../constructs/iam-database-user';
 import type { EnvironmentConfig } from '../environments/environment-config';
-import { declaredUserSpec, isExistingDatabase } from '../environments';
+import { declaredUserSpec, environmentEngine, environmentMasterUsername, environmentUserSpecs, isExistingDatabase } from '../environments';
+import { UserSpecValidationError, validateUserSpecs } from '../users/validate-user-specs';
 import { newAuroraMysqlCluster, newRdsInstance } from './new-database';
 import { existingDatabase } from './existing-database';
 import { suppressDatabaseFindings, suppressExistingDatabaseFindings, suppressProvisionerFindings } from './nag-suppressions';
@@ -41,6 +42,7 @@ export class IamDatabaseStack extends Stack {
       env: { account: environment.account, region: environment.region },
     });
     this.environmentConfig = environment;
+    this.validateDeclaredUsers();
     this.database = this.newDatabase();
     const { database: databaseConfig } = environment;
     this.provisioner = new DatabaseUserProvisioner(this, 'UserProvisioner', {
@@ -68,6 +70,22 @@ export class IamDatabaseStack extends Stack {
     this.users = users;
     this.connectRoles = createdRoles;
     this.addOutputs();
+  }
+
+  /**
+   * The environment's users validated as one set before any construct is made, so every problem is reported at once
+   * with the field names of the config (`users[2].grants[0].privileges`).
+   */
+  private validateDeclaredUsers(): void {
+    try {
+      validateUserSpecs(environmentUserSpecs(this.environmentConfig), {
+        engine: environmentEngine(this.environmentConfig),
+        masterUsername: environmentMasterUsername(this.environmentConfig),
+      });
+    } catch (error) {
+      if (!(error instanceof UserSpecValidationError)) throw error;
+      throw new IamDatabaseDeclarationError(this, `environment ${JSON.stringify(this.environmentConfig.name)}: ${error.message}`, { cause: error });
+    }
   }
 
   /**

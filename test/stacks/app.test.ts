@@ -18,8 +18,8 @@ function runApp(context: Record<string, unknown>): { status: number | null; stde
         CDK_OUTDIR: outdir,
         // The built-in CloudFormation linter costs seconds per run and is not what this test is about.
         CDK_VALIDATION: 'false',
-        // Skip esbuild and cdk-nag: this test is about which stacks the app makes.
-        CDK_CONTEXT_JSON: JSON.stringify({ 'aws:cdk:bundling-stacks': [], nag: 'false', ...context }),
+        // Skip esbuild: this test is about which stacks the app makes.
+        CDK_CONTEXT_JSON: JSON.stringify({ 'aws:cdk:bundling-stacks': [], ...context }),
       },
     });
     const stackNames = result.status === 0
@@ -44,6 +44,12 @@ describe('the CDK app (bin/app.ts)', () => {
     const { status, stackNames } = runApp({ env: 'staging' });
     expect(status).toBe(0);
     expect(stackNames).toEqual(['RdsIamMysql-staging']);
+  });
+
+  it('synthesizes a comma-separated list of environments, with cdk-nag when asked', () => {
+    const { status, stackNames } = runApp({ env: 'dev,staging', nag: 'true' });
+    expect(status).toBe(0);
+    expect(stackNames.sort()).toEqual(['RdsIamMysql-dev', 'RdsIamMysql-staging']);
   });
 
   it('refuses an unknown environment, listing the known ones', () => {

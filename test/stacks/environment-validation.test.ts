@@ -1,0 +1,49 @@
+import { App } from 'aws-cdk-lib';
+import { IamDatabaseDeclarationError } from '../../lib/constructs/declaration-error';
+import { EnvironmentConfig, getEnvironment } from '../../lib/environments';
+import { IamDatabaseStack } from '../../lib/stacks/iam-database-stack';
+import { SKIP_BUNDLING_CONTEXT, TEST_APP_PROPS } from '../support/synth-stacks';
+
+function buildStack(environment: EnvironmentConfig): () => IamDatabaseStack {
+  return () => new IamDatabaseStack(new App({ ...TEST_APP_PROPS, context: SKIP_BUNDLING_CONTEXT }), 'Invalid', { environmentConfig: environment });
+}
+
+describe('an environment with invalid users', () => {
+  it('is refused before anything is built, with every problem named by its place in the config', () => {
+    // Prepare
+    const dev = getEnvironment('dev');
+    const environment: EnvironmentConfig = {
+      ...dev,
+      users: [
+        ...dev.users,
+        { username: "x'; DROP USER root; --", grants: [{ privileges: ['SELECT'], on: '*.*' }] },
+        { username: 'admin', grants: [{ privileges: ['SUPER'], on: '*.*' }] },
+        { username: 'app_rw', grants: [{ privileges: ['SELECT'], on: 'orders.*' }] },
+      ],
+    };
+
+    // Act
+    let error: unknown;
+    try {
+      buildStack(environment)();
+    } catch (caught) {
+      error = caught;
+    }
+
+    // Assess
+    expect(error).toBeInstanceOf(IamDatabaseDeclarationError);
+    const message = (error as Error).message;
+    const first = dev.users.length;
+    expect(message).toContain('environment "dev"');
+    expect(message).toContain(`users[${first}].username = "x'; DROP USER root; --"`);
+    expect(message).toContain(`users[${first + 1}].username = "admin": is the master user`);
+    expect(message).toContain(`users[${first + 1}].grants[0].privileges = "SUPER"`);
+    expect(message).toContain(`users[${first + 2}].username = "app_rw": is declared twice`);
+  });
+
+  it('refuses a connect role name IAM would not accept', () => {
+    const dev = getEnvironment('dev');
+    const environment: EnvironmentConfig = { ...dev, users: [{ ...dev.users[0], connectRoles: ['orders api'] }] };
+    expect(buildStack(environment)).toThrow('connectRoles entry "orders api" is not a usable IAM role name');
+  });
+});
