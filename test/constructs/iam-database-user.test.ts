@@ -2,24 +2,14 @@ import { RemovalPolicy } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { AccountRootPrincipal, Role } from 'aws-cdk-lib/aws-iam';
 import { Topic } from 'aws-cdk-lib/aws-sns';
-import { IamDatabaseDeclarationError } from '../../lib/constructs/declaration-error';
 import { PROVISIONER_RESOURCE_TYPE } from '../../lib/constructs/database-user-provisioner';
 import { IamDatabaseUser, IamDatabaseUserProps } from '../../lib/constructs/iam-database-user';
 import { decodeUserSpecs, ProvisionerProperty } from '../../lib/provisioning/provisioner-properties';
 import { databaseFixture } from '../support/database-fixtures';
 import { onlyResourceOfType, policyStatements, renderedDbUserArn, resourcesOf } from '../support/template-queries';
+import { declarationError } from '../support/declaration-error';
 
 const APPLICATION_GRANT = { privileges: ['SELECT', 'INSERT', 'UPDATE', 'DELETE', 'ALTER'], on: '*.*' };
-
-function declarationError(act: () => unknown): IamDatabaseDeclarationError {
-  try {
-    act();
-  } catch (error) {
-    if (error instanceof IamDatabaseDeclarationError) return error;
-    throw error;
-  }
-  throw new Error('expected the declaration to be refused');
-}
 
 describe('IamDatabaseUser', () => {
   describe('refuses hostile or invalid input at synth, naming the construct, the field and the value', () => {

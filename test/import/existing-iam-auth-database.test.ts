@@ -4,7 +4,6 @@ import { SecurityGroup, Vpc } from 'aws-cdk-lib/aws-ec2';
 import { AccountRootPrincipal, Role } from 'aws-cdk-lib/aws-iam';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { DatabaseUserProvisioner, PROVISIONER_RESOURCE_TYPE } from '../../lib/constructs/database-user-provisioner';
-import { IamDatabaseDeclarationError } from '../../lib/constructs/declaration-error';
 import {
   EXISTING_DATABASE_RESOURCE_TYPE,
   ExistingIamAuthDatabase,
@@ -14,6 +13,7 @@ import { IamDatabaseUser } from '../../lib/constructs/iam-database-user';
 import { ProvisionerProperty } from '../../lib/provisioning/provisioner-properties';
 import { SKIP_BUNDLING_CONTEXT, TEST_APP_PROPS } from '../support/synth-stacks';
 import { actionsOf, onlyResourceOfType, policyStatements, renderedDbUserArn, resourcesOf, resourcesOfType } from '../support/template-queries';
+import { declarationError } from '../support/declaration-error';
 
 const ACCOUNT = '333333333333';
 const REGION = 'eu-west-1';
@@ -33,16 +33,6 @@ function importedDatabase(propsOf: PropsOf = { clusterIdentifier: 'orders-prod' 
   const props = typeof propsOf === 'function' ? propsOf(stack) : propsOf;
   const database = new ExistingIamAuthDatabase(stack, 'Database', { vpc, securityGroups: [securityGroup], ...props });
   return { stack, database };
-}
-
-function declarationError(act: () => unknown): IamDatabaseDeclarationError {
-  try {
-    act();
-  } catch (error) {
-    if (error instanceof IamDatabaseDeclarationError) return error;
-    throw error;
-  }
-  throw new Error('expected the declaration to be refused');
 }
 
 describe('ExistingIamAuthDatabase', () => {
