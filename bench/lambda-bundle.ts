@@ -1,5 +1,5 @@
 /**
- * Bundle size and cold module load time of the provisioner Lambda, next to cdk-rds-sql's published handler.
+ * Bundle size and cold start cost of the provisioner Lambda, next to cdk-rds-sql's published handler.
  *
  *   npx tsx bench/lambda-bundle.ts [runs]
  *
@@ -7,14 +7,16 @@
  * CommonJS, node24 target, `@aws-sdk/*` left to the Lambda runtime). cdk-rds-sql ships a prebuilt `index.js` plus a
  * CA bundle `global-bundle.pem` as its Lambda asset; both are counted.
  *
- * Load time: a fresh `node` process per run requires the bundle and reports how long `require` took (median).
- * `@aws-sdk/*` is provided by the Lambda runtime and not part of either asset, so every `@aws-sdk/*` import is
- * answered by the same empty stub: the figure is the cost of the asset's own code.
+ * Each run is a fresh `node` process; the figures are medians. `@aws-sdk/*` is provided by the Lambda runtime and not
+ * part of either asset, so every `@aws-sdk/*` import is answered by the same inert stub: the figures are the cost of
+ * the asset's own code.
  *
- * cdk-rds-sql loads its MySQL driver lazily (`await import('mysql2/promise')` on first use), so its require time
- * leaves out what ours includes. The last column adds that back: for cdk-rds-sql, the same process then requires
- * mysql2/promise bundled on its own the same way (a stand-in for the copy inside its asset), which is what its first
- * event against a MySQL database pays before it can connect.
+ * - init: how long `require` of the bundle takes, what the Lambda init phase pays.
+ * - init + first-event loading: what a cold start pays in all before the first event can do any I/O. Both handlers
+ *   defer work to their first event. Ours loads the whole provisioner there (one `import()`): the process requires
+ *   the bundle, then calls the handler with an empty event, which loads the provisioner and is refused by the event
+ *   parser before any I/O. cdk-rds-sql loads its MySQL driver there (`await import('mysql2/promise')`): the process
+ *   requires its bundle, then mysql2/promise bundled on its own the same way (a stand-in for the copy inside its asset).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -88,16 +90,24 @@ Module._resolveFilename = function (request, ...rest) {
   return stub;
 }
 
-/** Milliseconds a fresh process takes to require the files, one after the other. */
-function loadMilliseconds(files: readonly string[], preload: string): number {
-  const requires = files.map((file) => `require(${JSON.stringify(file)});`).join(' ');
+/** Milliseconds a fresh process takes to run `steps` (statements run in an async function, after the SDK stub loads). */
+function coldMilliseconds(steps: string, preload: string): number {
   const output = execFileSync(
     process.execPath,
-    ['-r', preload, '-e', `const t = process.hrtime.bigint(); ${requires} process.stdout.write(String(Number(process.hrtime.bigint() - t) / 1e6));`],
+    ['-r', preload, '-e', `(async () => { const t = process.hrtime.bigint(); ${steps} process.stdout.write('\\n' + Number(process.hrtime.bigint() - t) / 1e6); })().catch((error) => { console.error(error); process.exit(1); });`],
     { encoding: 'utf8' },
   );
-  return Number(output);
+  // The handler logs its refusal of the empty event as a JSON line; the figure is the last line.
+  return Number(output.split('\n').pop());
 }
+
+const requireOf = (file: string): string => `require(${JSON.stringify(file)});`;
+
+/** Calls our handler with an empty event: it loads the deferred provisioner, whose event parser then refuses it. */
+const firstEventOf = (file: string): string =>
+  `await require(${JSON.stringify(file)}).handler({}).then(
+    () => { throw new Error('the handler accepted an empty event'); },
+    (error) => { if (error.code !== 'RDS_IAM_INVALID_PROVISIONER_EVENT') throw error; });`;
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -111,42 +121,47 @@ function main(): void {
   const ourDir = bundleOurHandler();
   const theirDir = theirAssetDir();
   const candidates = [
-    { name: 'rds-iam-mysql provisioner', dir: ourDir, load: [path.join(ourDir, 'index.js')], ready: [path.join(ourDir, 'index.js')] },
+    {
+      name: 'rds-iam-mysql provisioner',
+      dir: ourDir,
+      init: requireOf(path.join(ourDir, 'index.js')),
+      ready: firstEventOf(path.join(ourDir, 'index.js')),
+    },
     {
       name: `cdk-rds-sql ${require('cdk-rds-sql/package.json').version} handler`,
       dir: theirDir,
-      load: [path.join(theirDir, 'index.js')],
-      ready: [path.join(theirDir, 'index.js'), mysqlDriver],
+      init: requireOf(path.join(theirDir, 'index.js')),
+      ready: requireOf(path.join(theirDir, 'index.js')) + requireOf(mysqlDriver),
     },
   ];
-  candidates.forEach((candidate) => loadMilliseconds(candidate.ready, preload)); // warm the file cache once
+  candidates.forEach((candidate) => coldMilliseconds(candidate.ready, preload)); // warm the file cache once
   // Each run is a fresh process (no module cache carries over); the candidates take turns, so a busy moment on the
   // machine weighs on both alike.
-  const loadSamples: number[][] = candidates.map(() => []);
+  const initSamples: number[][] = candidates.map(() => []);
   const readySamples: number[][] = candidates.map(() => []);
   for (let run = 0; run < runs; run += 1) {
     candidates.forEach((candidate, index) => {
-      loadSamples[index].push(loadMilliseconds(candidate.load, preload));
-      readySamples[index].push(loadMilliseconds(candidate.ready, preload));
+      initSamples[index].push(coldMilliseconds(candidate.init, preload));
+      readySamples[index].push(coldMilliseconds(candidate.ready, preload));
     });
   }
   const rows = candidates.map((candidate, index) => ({
     ...candidate,
     size: assetSize(candidate.dir),
-    loadMs: median(loadSamples[index]),
+    initMs: median(initSamples[index]),
     readyMs: median(readySamples[index]),
   }));
   const [ours, theirs] = rows;
   const kb = (bytes: number): string => `${(bytes / 1024).toFixed(0)} KiB`;
-  console.log(`Lambda asset size and cold require time (median of ${runs} fresh processes, node ${process.version}, @aws-sdk/* stubbed)\n`);
-  console.log('| handler | files | asset size | gzipped | require time | require + MySQL driver loaded |');
+  console.log(`Lambda asset size and cold start cost (median of ${runs} fresh processes, node ${process.version}, @aws-sdk/* stubbed)\n`);
+  console.log('| handler | files | asset size | gzipped | init (require) | init + first-event loading |');
   console.log('|---|---:|---:|---:|---:|---:|');
   for (const row of rows) {
-    console.log(`| ${row.name} | ${row.size.files} | ${kb(row.size.bytes)} | ${kb(row.size.gzipBytes)} | ${row.loadMs.toFixed(1)} ms | ${row.readyMs.toFixed(1)} ms |`);
+    console.log(`| ${row.name} | ${row.size.files} | ${kb(row.size.bytes)} | ${kb(row.size.gzipBytes)} | ${row.initMs.toFixed(1)} ms | ${row.readyMs.toFixed(1)} ms |`);
   }
   const ratio = (a: number, b: number): string => `${(a / b).toFixed(2)}x`;
   console.log(
-    `| ratio (ours / theirs) | | ${ratio(ours.size.bytes, theirs.size.bytes)} | ${ratio(ours.size.gzipBytes, theirs.size.gzipBytes)} | ${ratio(ours.loadMs, theirs.loadMs)} | ${ratio(ours.readyMs, theirs.readyMs)} |`,
+    `| ratio (ours / theirs) | | ${ratio(ours.size.bytes, theirs.size.bytes)} | ${ratio(ours.size.gzipBytes, theirs.size.gzipBytes)} | ${ratio(ours.initMs, theirs.initMs)} | ${ratio(ours.readyMs, theirs.readyMs)} |`,
   );
 }
 

@@ -1,5 +1,4 @@
-import { createSecretsManagerClient } from '../../lib/provisioning/master-secret';
-import { handleProvisionerEvent, ProvisionerResponse } from './handle-provisioner-event';
+import type { ProvisionerResponse } from './handle-provisioner-event';
 
 /**
  * The provisioner Lambda: the `onEventHandler` of the DatabaseUserProvisioner's custom resource Provider.
@@ -10,23 +9,15 @@ import { handleProvisionerEvent, ProvisionerResponse } from './handle-provisione
  * - `RDS_IAM_CONNECT_RETRY_MS`: how long to retry the first connection (default 60 s; 10 s on Delete).
  */
 
-// Created once per container, reused across invocations.
-const secretsManager = createSecretsManagerClient();
+/**
+ * The provisioner itself (mysql2, the Secrets Manager client, zod, the planner) is imported on the first event and
+ * kept for the container's life. Loading it at init would add its whole evaluation to every cold start's init phase;
+ * deferred, the bundle's top level does next to nothing (esbuild wraps the lazily imported modules so their code
+ * runs only when `import()` is called).
+ */
+let provisioner: Promise<typeof import('./provision-database-users')> | undefined;
 
-/** One JSON line per entry; CloudWatch Logs Insights can query the fields. */
-function logJsonLine(entry: Readonly<Record<string, unknown>>): void {
-  console.log(JSON.stringify(entry));
-}
-
-function retryFromEnvironment(): number | undefined {
-  const value = process.env.RDS_IAM_CONNECT_RETRY_MS;
-  return value !== undefined && /^\d+$/.test(value) ? Number(value) : undefined;
-}
-
-export const handler = async (event: unknown): Promise<ProvisionerResponse> =>
-  handleProvisionerEvent(event, {
-    secretsManager,
-    log: logJsonLine,
-    extraCaPem: process.env.RDS_IAM_EXTRA_CA_PEM || undefined,
-    connectRetryMs: retryFromEnvironment(),
-  });
+export const handler = async (event: unknown): Promise<ProvisionerResponse> => {
+  provisioner ??= import('./provision-database-users');
+  return (await provisioner).provisionDatabaseUsers(event);
+};
