@@ -35,6 +35,27 @@ export function newDatabaseVpc(scope: Construct, config: NewVpcConfig): { vpc: V
   return { vpc, databaseSubnets: { subnetGroupName: 'database' } };
 }
 
+/**
+ * What every database this stack creates has in common: IAM authentication on, and a master password that RDS
+ * generates, keeps in Secrets Manager and rotates, so it never passes through the template.
+ */
+function commonDatabaseProps(
+  config: AuroraMysqlClusterConfig | RdsInstanceConfig,
+  vpc: Vpc,
+  databaseSubnets: SubnetSelection,
+) {
+  return {
+    vpc,
+    vpcSubnets: databaseSubnets,
+    iamAuthentication: true,
+    credentials: rds.Credentials.fromUsername(config.masterUsername),
+    manageMasterUserPassword: true,
+    storageEncrypted: true,
+    deletionProtection: config.deletionProtection,
+    removalPolicy: config.deletionProtection ? RemovalPolicy.RETAIN : RemovalPolicy.SNAPSHOT,
+  };
+}
+
 /** A new Aurora MySQL 3 cluster with a Serverless v2 writer, IAM authentication on, master password kept by RDS. */
 export function newAuroraMysqlCluster(scope: Construct, config: AuroraMysqlClusterConfig): NewDatabase {
   const { vpc, databaseSubnets } = newDatabaseVpc(scope, config.network);
@@ -45,15 +66,7 @@ export function newAuroraMysqlCluster(scope: Construct, config: AuroraMysqlClust
     writer: rds.ClusterInstance.serverlessV2('Writer', { autoMinorVersionUpgrade: true }),
     serverlessV2MinCapacity: config.serverlessV2MinCapacity,
     serverlessV2MaxCapacity: config.serverlessV2MaxCapacity,
-    vpc,
-    vpcSubnets: databaseSubnets,
-    iamAuthentication: true,
-    // RDS generates the password, keeps it in Secrets Manager and rotates it: it never passes through the template.
-    credentials: rds.Credentials.fromUsername(config.masterUsername),
-    manageMasterUserPassword: true,
-    storageEncrypted: true,
-    deletionProtection: config.deletionProtection,
-    removalPolicy: config.deletionProtection ? RemovalPolicy.RETAIN : RemovalPolicy.SNAPSHOT,
+    ...commonDatabaseProps(config, vpc, databaseSubnets),
     backup: { retention: BACKUP_RETENTION },
     cloudwatchLogsExports: ['error', 'slowquery', 'audit'],
     cloudwatchLogsRetention: LOG_RETENTION,
@@ -75,14 +88,7 @@ export function newRdsInstance(scope: Construct, config: RdsInstanceConfig): New
     instanceType: new InstanceType(config.instanceType),
     allocatedStorage: config.allocatedStorageGiB,
     multiAz: config.multiAz,
-    vpc,
-    vpcSubnets: databaseSubnets,
-    iamAuthentication: true,
-    credentials: rds.Credentials.fromUsername(config.masterUsername),
-    manageMasterUserPassword: true,
-    storageEncrypted: true,
-    deletionProtection: config.deletionProtection,
-    removalPolicy: config.deletionProtection ? RemovalPolicy.RETAIN : RemovalPolicy.SNAPSHOT,
+    ...commonDatabaseProps(config, vpc, databaseSubnets),
     backupRetention: BACKUP_RETENTION,
     cloudwatchLogsExports: ['error', 'slowquery'],
     cloudwatchLogsRetention: LOG_RETENTION,

@@ -1,32 +1,20 @@
 import { DescribeDBClustersCommand, RDSClient } from '@aws-sdk/client-rds';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
-import type { Connection } from 'mysql2/promise';
 import { environmentUserSpecs, getEnvironment } from '../../lib/environments';
-import { connectAsAdmin, useEmulator } from '../support/emulator';
-import { runInProcess, setEnvironment } from './in-process-cli';
+import { useEmulator } from '../support/emulator';
+import { useMasterSession, PASSWORD_VARIABLE } from './master-session-fixture';
+import { runInProcess } from './in-process-cli';
 import { cleanAwsEnvironment, runBuiltCli } from './run-built-cli';
 
 const emulator = useEmulator();
 const rds = mockClient(RDSClient);
 const secretsManager = mockClient(SecretsManagerClient);
 const ENVIRONMENT = 'dev';
-const PASSWORD_VARIABLE = 'RDS_IAM_TEST_MASTER_PASSWORD';
 const declaredUsers = environmentUserSpecs(getEnvironment(ENVIRONMENT));
 const driftedUser = declaredUsers[0].username;
 
-let admin: Connection;
-let restoreEnvironment: () => void;
-
-beforeAll(async () => {
-  admin = await connectAsAdmin(emulator());
-  restoreEnvironment = setEnvironment({ [PASSWORD_VARIABLE]: emulator().adminPassword });
-});
-
-afterAll(async () => {
-  restoreEnvironment?.();
-  await admin?.end();
-});
+const admin = useMasterSession(emulator);
 
 /** `plan` or `apply` against the emulator, with the master password from an environment variable. */
 function runAgainstEmulator(command: 'plan' | 'apply') {
@@ -53,11 +41,11 @@ describe('rds-iam plan and apply', () => {
   it('shows a hand-made grant as drift with exit code 2, apply removes it, and plan is then clean', async () => {
     // Prepare: someone grants by hand, outside the declaration.
     await runAgainstEmulator('apply');
-    await admin.query("GRANT CREATE VIEW ON drift_db.* TO ?@'%'", [driftedUser]);
+    await admin().query("GRANT CREATE VIEW ON drift_db.* TO ?@'%'", [driftedUser]);
 
     // Act
     const drift = await runAgainstEmulator('plan');
-    const grantsAfterPlan = await admin.query(`SHOW GRANTS FOR ?@'%'`, [driftedUser]);
+    const grantsAfterPlan = await admin().query(`SHOW GRANTS FOR ?@'%'`, [driftedUser]);
     const applied = await runAgainstEmulator('apply');
     const clean = await runAgainstEmulator('plan');
 
@@ -73,8 +61,8 @@ describe('rds-iam plan and apply', () => {
   it('plans to recreate a user dropped by hand and to restore REQUIRE SSL', async () => {
     await runAgainstEmulator('apply');
     const [dropped, loosened] = [declaredUsers[0].username, declaredUsers[1].username];
-    await admin.query("DROP USER ?@'%'", [dropped]);
-    await admin.query("ALTER USER ?@'%' REQUIRE NONE", [loosened]);
+    await admin().query("DROP USER ?@'%'", [dropped]);
+    await admin().query("ALTER USER ?@'%' REQUIRE NONE", [loosened]);
 
     const drift = await runAgainstEmulator('plan');
 
@@ -86,7 +74,7 @@ describe('rds-iam plan and apply', () => {
 
   it('exits with code 2 from the built binary when there is drift, so CI can gate on it', async () => {
     await runAgainstEmulator('apply');
-    await admin.query("GRANT CREATE VIEW ON drift_db.* TO ?@'%'", [driftedUser]);
+    await admin().query("GRANT CREATE VIEW ON drift_db.* TO ?@'%'", [driftedUser]);
 
     const run = await runBuiltCli(
       [

@@ -10,22 +10,21 @@ import { DescribeDBClustersCommand, RDSClient } from '@aws-sdk/client-rds';
 import { mockClient } from 'aws-sdk-client-mock';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import type { Connection } from 'mysql2/promise';
 import { PROVISIONER_RESOURCE_TYPE } from '../../lib/constructs/database-user-provisioner';
 import { environmentStackName, environmentUserSpecs, getEnvironment, type EnvironmentConfig } from '../../lib/environments';
 import { encodeUserSpecs } from '../../lib/provisioning/provisioner-properties';
 import { IamDatabaseStack } from '../../lib/stacks/iam-database-stack';
 import type { DatabaseUserSpec } from '../../lib/users/database-user-spec';
-import { connectAsAdmin, createIamUser, useEmulator } from '../support/emulator';
+import { createIamUser, useEmulator } from '../support/emulator';
 import { SKIP_BUNDLING_CONTEXT, TEST_APP_PROPS } from '../support/synth-stacks';
-import { runInProcess, setEnvironment } from './in-process-cli';
+import { useMasterSession, PASSWORD_VARIABLE } from './master-session-fixture';
+import { runInProcess } from './in-process-cli';
 
 const emulator = useEmulator();
 const rds = mockClient(RDSClient);
 const cloudFormation = mockClient(CloudFormationClient);
 const ENVIRONMENT = getEnvironment('dev');
 const STACK = environmentStackName(ENVIRONMENT);
-const PASSWORD_VARIABLE = 'RDS_IAM_TEST_MASTER_PASSWORD';
 const declaredUsers = environmentUserSpecs(ENVIRONMENT);
 
 /** Deployed by an earlier version of the declaration, removed from it since. */
@@ -40,18 +39,7 @@ const REMOVED_USER: DatabaseUserSpec = {
 const REMOVED_RETAINED_USER: DatabaseUserSpec = { ...REMOVED_USER, username: 'old_batch', removalPolicy: 'retain' };
 const REMOVED_USERNAMES = [REMOVED_USER.username, REMOVED_RETAINED_USER.username];
 
-let admin: Connection;
-let restoreEnvironment: () => void;
-
-beforeAll(async () => {
-  admin = await connectAsAdmin(emulator());
-  restoreEnvironment = setEnvironment({ [PASSWORD_VARIABLE]: emulator().adminPassword });
-});
-
-afterAll(async () => {
-  restoreEnvironment?.();
-  await admin?.end();
-});
+const admin = useMasterSession(emulator);
 
 beforeEach(async () => {
   rds.reset();
@@ -69,8 +57,8 @@ beforeEach(async () => {
   cloudFormation.on(GetTemplateCommand).resolves({ TemplateBody: deployedTemplate(declaredUsers) });
   expect((await runOnAws('apply')).exitCode).toBe(0);
   for (const username of REMOVED_USERNAMES) {
-    await admin.query("DROP USER IF EXISTS ?@'%'", [username]);
-    await createIamUser(admin, username);
+    await admin().query("DROP USER IF EXISTS ?@'%'", [username]);
+    await createIamUser(admin(), username);
   }
   cloudFormation.reset();
   rds.resetHistory();
@@ -107,7 +95,7 @@ function runOnHostname(command: 'plan' | 'apply', ...extra: string[]) {
 }
 
 async function existingUsers(usernames: readonly string[]): Promise<string[]> {
-  const [rows] = await admin.query('SELECT User AS username FROM mysql.user WHERE User IN (?) ORDER BY User', [usernames]);
+  const [rows] = await admin().query('SELECT User AS username FROM mysql.user WHERE User IN (?) ORDER BY User', [usernames]);
   return (rows as { username: string }[]).map((row) => row.username);
 }
 
@@ -169,7 +157,7 @@ describe('rds-iam plan and apply with the deployed user set', () => {
     ],
   ])('fails with exit code 1 on %s, naming the stack, the permission and the flag to skip, before touching the database', async (_case, error, code, message) => {
     // Prepare: drift that apply would remove.
-    await admin.query("GRANT CREATE VIEW ON drift_db.* TO ?@'%'", [declaredUsers[0].username]);
+    await admin().query("GRANT CREATE VIEW ON drift_db.* TO ?@'%'", [declaredUsers[0].username]);
     cloudFormation.on(GetTemplateCommand).rejects(error);
 
     // Act
@@ -182,9 +170,9 @@ describe('rds-iam plan and apply with the deployed user set', () => {
     expect(applied.stderr).toContain(`[${code}]`);
     expect(applied.stderr).toContain('--deployed-state none');
     expect(rds.commandCalls(DescribeDBClustersCommand)).toHaveLength(0);
-    const [grants] = await admin.query("SHOW GRANTS FOR ?@'%'", [declaredUsers[0].username]);
+    const [grants] = await admin().query("SHOW GRANTS FOR ?@'%'", [declaredUsers[0].username]);
     expect(JSON.stringify(grants)).toContain('drift_db');
-    await admin.query("REVOKE CREATE VIEW ON drift_db.* FROM ?@'%'", [declaredUsers[0].username]);
+    await admin().query("REVOKE CREATE VIEW ON drift_db.* FROM ?@'%'", [declaredUsers[0].username]);
   });
 
   it('refuses a deployed Users property that is not a literal string, naming the resource', async () => {

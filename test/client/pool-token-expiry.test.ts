@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Connection, RowDataPacket } from 'mysql2/promise';
 import { createPool, IamTokenProvider } from '../../lib/client';
+import type { RunningEmulator } from '../../lib/emulator';
 import { connectAsAdmin, connectWithToken, createIamUser } from '../support/emulator';
 import { startEmulatorWithMovableClock, type EmulatorWithClock } from './support/movable-server-clock';
 
@@ -40,18 +41,23 @@ async function currentUserOf(connection: { query: Connection['query'] }): Promis
   return row.user as string;
 }
 
+/** A provider of the test user's tokens, shared with the pool so the test can count what it signs. */
+function tokenProviderFor(emulator: RunningEmulator): IamTokenProvider {
+  return new IamTokenProvider({
+    hostname: emulator.endpointHost,
+    port: emulator.port,
+    username: USER,
+    region: emulator.region,
+    credentials: { accessKeyId: emulator.accessKeyId, secretAccessKey: emulator.secretAccessKey },
+  });
+}
+
 describe('a pool created with createPool', () => {
   it('opens new connections after its first token has expired, for days', async () => {
     // Prepare: one provider, so the test can see what it signs; new physical connections are forced by destroy().
     const emulator = clocked.emulator;
     const startMs = Date.now();
-    const provider = new IamTokenProvider({
-      hostname: emulator.endpointHost,
-      port: emulator.port,
-      username: USER,
-      region: emulator.region,
-      credentials: { accessKeyId: emulator.accessKeyId, secretAccessKey: emulator.secretAccessKey },
-    });
+    const provider = tokenProviderFor(emulator);
     const pool = createPool({
       host: emulator.host,
       port: emulator.port,
@@ -96,13 +102,7 @@ describe('a pool created with createPool', () => {
   it('reuses a token for connections opened inside the reuse window', async () => {
     const emulator = clocked.emulator;
     const startMs = Date.now();
-    const provider = new IamTokenProvider({
-      hostname: emulator.endpointHost,
-      port: emulator.port,
-      username: USER,
-      region: emulator.region,
-      credentials: { accessKeyId: emulator.accessKeyId, secretAccessKey: emulator.secretAccessKey },
-    });
+    const provider = tokenProviderFor(emulator);
     const pool = createPool({ host: emulator.host, port: emulator.port, endpoint: emulator.endpoint, user: USER, ca: emulator.caPem, tokenProvider: provider });
     try {
       const connections = await Promise.all([pool.getConnection(), pool.getConnection(), pool.getConnection()]);

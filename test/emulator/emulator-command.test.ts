@@ -6,6 +6,7 @@ import type { Readable } from 'node:stream';
 import { promisify } from 'node:util';
 import { createConnection } from 'mysql2/promise';
 import type { EmulatorSummary } from '../../lib/emulator';
+import { isProcessAlive } from '../../lib/emulator/process-liveness';
 
 const run = promisify(execFile);
 const PACKAGE_ROOT = dirname(dirname(__dirname));
@@ -38,15 +39,6 @@ async function startEmulatorCommand(): Promise<EmulatorCommand> {
     stdoutLines: () => stdout.split('\n').filter((line) => line !== ''),
     closed,
   };
-}
-
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 describe('npm run emulator', () => {
@@ -118,12 +110,12 @@ describe('npm run emulator', () => {
 
   it('stops mariadbd and exits cleanly on SIGTERM, leaving no process or directory behind', async () => {
     const { summary } = command;
-    expect(isRunning(summary.pid)).toBe(true);
+    expect(isProcessAlive(summary.pid)).toBe(true);
 
     command.process.kill('SIGTERM');
     await command.closed;
 
-    expect(isRunning(summary.pid)).toBe(false);
+    expect(isProcessAlive(summary.pid)).toBe(false);
     expect(existsSync(dirname(summary.errorLogFile))).toBe(false);
     expect(command.stdoutLines()).toHaveLength(1);
   });

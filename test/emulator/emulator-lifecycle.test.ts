@@ -3,15 +3,7 @@ import { createServer, type Server } from 'node:net';
 import { dirname } from 'node:path';
 import { startEmulator, type RunningEmulator } from '../../lib/emulator';
 import { connectAsAdmin, connectAsIamUser, createIamUser } from '../support/emulator';
-
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
+import { isProcessAlive } from '../../lib/emulator/process-liveness';
 
 describe('startEmulator', () => {
   let started: RunningEmulator[] = [];
@@ -35,12 +27,12 @@ describe('startEmulator', () => {
 
   it('stop() kills mariadbd by its pid, removes its directory and can be called again', async () => {
     const running = await startEmulator();
-    expect(isRunning(running.pid)).toBe(true);
+    expect(isProcessAlive(running.pid)).toBe(true);
 
     await running.stop();
     await running.stop();
 
-    expect(isRunning(running.pid)).toBe(false);
+    expect(isProcessAlive(running.pid)).toBe(false);
     expect(existsSync(dirname(running.errorLogFile))).toBe(false);
     await expect(running.exited).resolves.toBeUndefined();
   });
