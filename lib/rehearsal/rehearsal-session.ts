@@ -1,9 +1,11 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DatabaseIamAuthProperty } from '../constructs/database-iam-auth-properties';
 import { PROVISIONER_RESOURCE_TYPE } from '../constructs/database-user-provisioner';
 import { EXISTING_DATABASE_RESOURCE_TYPE } from '../constructs/existing-iam-auth-database';
 import type { RunningEmulator } from '../emulator';
+import { ProvisionerProperty } from '../provisioning/provisioner-properties';
 import { writeJsonError } from './aws-request';
 import { AwsValueShapes, partitionOf } from './aws-value-shapes';
 import { readAssemblyStack, type AssemblyStack } from './cloud-assembly';
@@ -19,8 +21,8 @@ import { NativeResourceValues } from './native-resource-values';
 import { RdsApiStandIn } from './rds-api-stand-in';
 import { ResponseRecorder } from './response-recorder';
 import { SecretsManagerStandIn } from './secrets-manager-stand-in';
-import { rdsManagedSecretString, type SimulatedDatabase } from './simulated-database';
-import { SimulatedStack, type DeployedCustomResource } from './simulated-stack';
+import { rdsManagedSecretString, simulateDatabase, type SimulatedDatabase } from './simulated-database';
+import { SimulatedStack, type DeployedCustomResource, type PropertyOverride } from './simulated-stack';
 import { stackDatabases, type StackDatabases } from './stack-databases';
 import { StackResourceValues } from './stack-resource-values';
 import type { StateMachineDefinition } from './state-machine-execution';
@@ -172,6 +174,54 @@ export class RehearsalSession {
   /** Values that must never appear in a response or a log line: every server's master password. */
   secrets(): string[] {
     return this.servers.map((server) => server.adminPassword);
+  }
+
+  /** The database servers in use, the first one first. */
+  get databaseServers(): readonly RunningEmulator[] {
+    return this.servers;
+  }
+
+  /** Every simulated database: those the template creates and those it takes by identifier. */
+  allDatabases(): SimulatedDatabase[] {
+    return [...this.databases.created.values(), ...this.databases.existing.values()];
+  }
+
+  /** The database a provisioner resource's properties point at: by resource id when they carry one, else by port. */
+  databaseFor(properties: Readonly<Record<string, unknown>>): SimulatedDatabase | undefined {
+    const resourceId = properties[ProvisionerProperty.DatabaseResourceId];
+    const port = Number(properties[ProvisionerProperty.Port]);
+    return this.allDatabases().find((database) => (typeof resourceId === 'string' ? database.resourceId === resourceId : database.port === port));
+  }
+
+  /**
+   * Replaces every database with a new one on `server`: a template's cluster or instance gets a new identifier,
+   * resource id and master secret (as a replacement by CloudFormation would); an existing database is swapped for
+   * another one by changing the identifier the stack names (returned as property overrides to apply).
+   */
+  replaceDatabases(server: RunningEmulator): Map<string, PropertyOverride> {
+    this.servers.push(server);
+    // Running functions keep the CA list they started with; new ones trust the new server too.
+    this.lambda.shutdown();
+    const location = { partition: this.pseudo.partition, region: this.pseudo.region, accountId: this.pseudo.accountId };
+    for (const [logicalId, old] of this.databases.created) {
+      const identifier = this.shapes.generatedName(this.pseudo.stackName, `${logicalId}Replacement`, { maxLength: 63, lowerCase: true });
+      const replacement = simulateDatabase({ kind: old.kind, identifier, engine: old.engine, server, iamAuthEnabled: old.iamAuthEnabled, location, shapes: this.shapes });
+      this.databases.created.set(logicalId, replacement);
+      this.secretsManager.putSecret(replacement.masterSecretArn, rdsManagedSecretString(replacement));
+    }
+    const overrides = new Map<string, PropertyOverride>();
+    for (const logicalId of this.stack.customResources) {
+      const properties = this.assembly.template.Resources[logicalId].Properties ?? {};
+      const identifier = properties[DatabaseIamAuthProperty.Identifier];
+      const old = typeof identifier === 'string' ? this.databases.existing.get(identifier) : undefined;
+      if (old === undefined) continue;
+      const newIdentifier = `${old.identifier.slice(0, 50)}-replacement`;
+      const replacement = simulateDatabase({ kind: old.kind, identifier: newIdentifier, engine: old.engine, server, iamAuthEnabled: false, location, shapes: this.shapes });
+      this.databases.existing.set(newIdentifier, replacement);
+      this.secretsManager.putSecret(replacement.masterSecretArn, rdsManagedSecretString(replacement));
+      overrides.set(logicalId, (resolved) => ({ ...resolved, [DatabaseIamAuthProperty.Identifier]: newIdentifier }));
+    }
+    return overrides;
   }
 
   /** Stops every stand-in and function process (not the servers: the caller owns them). */
