@@ -125,9 +125,10 @@ export async function runLifecycle(session: RehearsalSession, options: Lifecycle
   });
 
   await step('delete, leaving the database as found', async () => {
-    const result = await stack.delete();
     // Users declared `retain` stay by design; anything else the rehearsal added must be gone.
-    const retained = new Set(users.flatMap((id) => declaredUsers(stack.propertiesOf(id)).filter((user) => user.removalPolicy === 'retain').map((user) => user.username)));
+    const declared = users.flatMap((id) => declaredUsers(stack.deployed.get(id)?.properties ?? {}));
+    const retained = new Set(declared.filter((user) => user.removalPolicy === 'retain').map((user) => user.username));
+    const result = await stack.delete();
     const leftOver: string[] = [];
     for (const server of session.databaseServers) {
       const difference = snapshotDifference(baseline.get(server) ?? [], await accountSnapshot(server));

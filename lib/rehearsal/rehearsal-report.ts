@@ -41,15 +41,16 @@ export function formatStep(step: StepResult): string {
   return [head, ...step.problems.map((problem) => `      ${problem}`)].join('\n');
 }
 
-/** The whole report as printed by `rds-iam rehearse`. */
-export function formatReport(report: RehearsalReport): string {
-  const lines = report.steps.map(formatStep);
+/** What follows the step lines: the custom resources not rehearsed, and the verdict. */
+export function formatSummary(report: RehearsalReport): string {
+  const lines: string[] = [];
   if (report.notRehearsed.length > 0) lines.push(`not rehearsed (other custom resources, taken as created): ${report.notRehearsed.join(', ')}`);
   const failed = report.steps.filter((step) => !step.ok).length;
-  lines.push(
-    report.ok
-      ? `${report.stackName}: all ${report.steps.length} steps passed`
-      : `${report.stackName}: ${failed} of ${report.steps.length} steps failed`,
-  );
+  lines.push(report.ok ? `${report.stackName}: all ${report.steps.length} steps passed` : `${report.stackName}: ${failed} of ${report.steps.length} steps failed`);
   return `${lines.join('\n')}\n`;
+}
+
+/** The whole report: one line per step, then the summary. */
+export function formatReport(report: RehearsalReport): string {
+  return `${report.steps.map(formatStep).join('\n')}\n${formatSummary(report)}`;
 }
