@@ -69,7 +69,8 @@ export class IntrinsicResolver {
       case 'Condition':
         return this.condition(String(argument));
       case 'Fn::GetAtt': {
-        const [logicalId, attribute] = Array.isArray(argument) ? argument.map(String) : splitOnce(String(argument), '.');
+        const [logicalId, attribute] = Array.isArray(argument) ? [String(argument[0]), argument[1]] : splitOnce(String(argument), '.');
+        if (attribute === undefined) throw unsupported(`${where}: Fn::GetAtt ${logicalId} names no attribute`);
         return this.resources.getAtt(logicalId, String(this.walk(attribute, where)));
       }
       case 'Fn::Join': {
@@ -164,9 +165,9 @@ export class IntrinsicResolver {
   }
 }
 
-function splitOnce(text: string, separator: string): [string, string] {
+function splitOnce(text: string, separator: string): [string, string | undefined] {
   const at = text.indexOf(separator);
-  return at < 0 ? [text, undefined as unknown as string] : [text.slice(0, at), text.slice(at + 1)];
+  return at < 0 ? [text, undefined] : [text.slice(0, at), text.slice(at + 1)];
 }
 
 function scalar(value: unknown, name: string, where: string): string {
