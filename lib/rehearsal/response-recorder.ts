@@ -31,7 +31,8 @@ export class ResponseRecorder {
     readonly caFile: string,
   ) {}
 
-  static async start(): Promise<ResponseRecorder> {
+  /** @param options.httpsPort false to skip port 443 (as a process without the right to bind it would) */
+  static async start(options: { readonly httpsPort?: boolean } = {}): Promise<ResponseRecorder> {
     const host = `127.${randomInt(1, 255)}.${randomInt(0, 256)}.${randomInt(1, 255)}`;
     const directory = await mkdtemp(join(tmpdir(), 'rds-iam-rehearsal-s3-'));
     try {
@@ -40,7 +41,8 @@ export class ResponseRecorder {
       let recorder: ResponseRecorder | undefined;
       const listener = (request: import('node:http').IncomingMessage, body: Buffer, response: import('node:http').ServerResponse): void =>
         recorder?.record(request, body, response);
-      const server = await startLoopbackServer(listener, { host, port: HTTPS_PORT, tls }).catch(() => startLoopbackServer(listener, { host, tls }));
+      const anyPort = (): Promise<LoopbackServer> => startLoopbackServer(listener, { host, tls });
+      const server = options.httpsPort === false ? await anyPort() : await startLoopbackServer(listener, { host, port: HTTPS_PORT, tls }).catch(anyPort);
       recorder = new ResponseRecorder(server, directory, certificates.caFile);
       return recorder;
     } catch (error) {
