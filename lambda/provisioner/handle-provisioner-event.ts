@@ -236,6 +236,7 @@ async function converge(
             password: credentials.password,
             ca: dependencies.extraCaPem === undefined ? awsCaBundle.ca : [...awsCaBundle.ca, dependencies.extraCaPem],
             retryForMs: 5_000,
+            connectTimeoutMs: 5_000,
             stallTimeoutMs: 10_000,
           }),
         log,

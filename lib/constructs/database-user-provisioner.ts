@@ -8,6 +8,7 @@ import type { DatabaseUserSpec } from '../users/database-user-spec';
 import { formatGrantTarget } from '../users/grant-target';
 import { UserSpecValidationError, ValidatedUser, validateUserSpecs } from '../users/validate-user-specs';
 import { newBundledHandler } from './bundled-handler';
+import { provisionerCapacityProblems } from './provisioner-capacity';
 import { IamDatabaseDeclarationError } from './declaration-error';
 import type { IIamAuthDatabase } from './iam-auth-database';
 import { ProvisionerNetwork } from './provisioner-network';
@@ -106,6 +107,12 @@ export class DatabaseUserProvisioner extends Construct {
     this.customResource.node.addDependency(database.availability, this.network, ...database.connections.securityGroups);
 
     this.node.addValidation({ validate: () => this.validateUserSet() });
+    this.node.addValidation({
+      validate: () =>
+        provisionerCapacityProblems(this.userSpecs, encodeUserSpecs(this.wireUserSpecs()), timeout.toSeconds()).map(
+          (problem) => `${this.node.path}: ${problem.limit}: ${problem.message}`,
+        ),
+    });
   }
 
   /** Every user declared on this provisioner, in declaration order. */

@@ -217,6 +217,40 @@ describe('the provisioner handler on the emulator', () => {
     expect(await fixture.attempt('half_update', 'SELECT * FROM app.later')).toBe('allowed');
   });
 
+  it('keeps the physical id and every user when only the way to reach the same database changes', async () => {
+    const users = [user('reach_me', { grants: [{ on: 'app.*', privileges: ['SELECT'] }] })];
+    await send('Create', users);
+    const before = await grantSnapshot(fixture.admin, ['reach_me']);
+
+    const answer = await fixture.sendRaw({
+      RequestType: 'Update',
+      PhysicalResourceId: PHYSICAL_ID,
+      ResourceProperties: { ...fixture.properties(users), Endpoint: fixture.emulator.endpointHost.toUpperCase(), Port: fixture.emulator.port },
+      OldResourceProperties: fixture.properties(users),
+    });
+
+    expect(succeeded(answer)).toEqual({ PhysicalResourceId: PHYSICAL_ID, Data: expect.objectContaining({ created: 0, dropped: 0, unchanged: 1 }) });
+    expect(await grantSnapshot(fixture.admin, ['reach_me'])).toEqual(before);
+  });
+
+  it('moves to a genuinely different database with a new physical id, creating the users there', async () => {
+    const users = [user('mover', { grants: [{ on: 'app.*', privileges: ['SELECT'] }] })];
+    const otherId = 'cluster-Q3N8W2E5R7T9Y1U4I6O0P2A5SD';
+
+    const answer = succeeded(
+      await fixture.sendRaw({
+        RequestType: 'Update',
+        PhysicalResourceId: PHYSICAL_ID,
+        ResourceProperties: { ...fixture.properties(users), DatabaseResourceId: otherId },
+        OldResourceProperties: fixture.properties([]),
+      }),
+    );
+
+    expect(answer).toEqual({ PhysicalResourceId: `rds-iam-users:${otherId}`, Data: expect.objectContaining({ created: 1 }) });
+    expect(logEntries(fixture.logLines).some((entry) => entry.decision === 'treat-update-as-create')).toBe(true);
+    expect(await canLogIn('mover')).toBe(true);
+  });
+
   it('refuses to take over a password user made by hand, changing nothing, and converts it when the declaration opts in', async () => {
     await fixture.admin.query("CREATE USER 'legacy'@'%' IDENTIFIED BY 'legacy-Password-1'");
     await fixture.admin.query("GRANT SELECT ON reports.* TO 'legacy'@'%'");
