@@ -4,15 +4,48 @@ import type { RunningEmulator } from '../../lib/emulator';
 import { encodeUserSpecs, ProvisionerProperty } from '../../lib/provisioning/provisioner-properties';
 import { accountSnapshot, openMasterSession, type AccountSnapshot } from '../../lib/rehearsal/database-inspection';
 import { RehearsalSession } from '../../lib/rehearsal/rehearsal-session';
-import type { PropertyOverride } from '../../lib/rehearsal/simulated-stack';
+import type { RequestOutcome } from '../../lib/rehearsal/custom-resource-driver';
+import type { PropertyOverride, StackOperationResult } from '../../lib/rehearsal/simulated-stack';
 import type { DatabaseUserSpec } from '../../lib/users/database-user-spec';
+import { useEmulator } from '../support/emulator';
+import { useSynthesizedApp } from './synthesized-app';
 
 /** The dev environment's stack: a new Aurora MySQL cluster with an RDS-managed master secret. */
 export const DEV_STACK = 'RdsIamMysql-dev';
 
-/** Opens a rehearsal session of the dev stack on the emulator; the caller closes it. */
-export function openDevSession(cdkOut: string, server: RunningEmulator): Promise<RehearsalSession> {
-  return RehearsalSession.open({ assemblyDirectory: cdkOut, stackName: DEV_STACK, server, requestDeadlineMs: 90_000 });
+/**
+ * For a test file: the dev app synthesized once, one emulator, and a fresh rehearsal session of the dev stack per
+ * test. After each test the server is resumed (a test may stop it), overrides are dropped, the stack is deleted and
+ * the session closed.
+ */
+export function useDevRehearsal(): { readonly session: () => RehearsalSession; readonly emulator: () => RunningEmulator } {
+  const cdkOut = useSynthesizedApp({ env: 'dev' });
+  const emulator = useEmulator({ region: 'eu-west-1' });
+  let session: RehearsalSession | undefined;
+  beforeEach(async () => {
+    session = await RehearsalSession.open({ assemblyDirectory: cdkOut(), stackName: DEV_STACK, server: emulator(), requestDeadlineMs: 90_000 });
+  });
+  afterEach(async () => {
+    process.kill(emulator().pid, 'SIGCONT');
+    if (session === undefined) return;
+    session.stack.overrides.clear();
+    if (session.stack.deployed.size > 0) await session.stack.delete();
+    await session.close();
+  });
+  return {
+    emulator,
+    session: () => {
+      if (session === undefined) throw new Error('no rehearsal session: call the getter inside a test');
+      return session;
+    },
+  };
+}
+
+/** The stack operation's first request (the Create, Update or Delete before any rollback). */
+export function forwardRequest(result: StackOperationResult): RequestOutcome {
+  const found = result.requests.find((request) => request.phase === 'forward');
+  if (found === undefined) throw new Error(`${DEV_STACK}: no request was sent`);
+  return found.outcome;
 }
 
 /** The logical id of the stack's one provisioner resource. */

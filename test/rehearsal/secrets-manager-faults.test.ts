@@ -1,30 +1,19 @@
 import type { RunningEmulator } from '../../lib/emulator';
 import type { RehearsalSession } from '../../lib/rehearsal/rehearsal-session';
-import { useEmulator } from '../support/emulator';
-import { DEV_STACK, openDevSession, snapshotOf } from './rehearsal-fixture';
-import { useSynthesizedApp } from './synthesized-app';
+import type { RequestOutcome } from '../../lib/rehearsal/custom-resource-driver';
+import { forwardRequest, snapshotOf, useDevRehearsal } from './rehearsal-fixture';
 
-const cdkOut = useSynthesizedApp({ env: 'dev' });
-const emulator = useEmulator({ region: 'eu-west-1' });
+const rehearsal = useDevRehearsal();
+const emulator = rehearsal.emulator;
+const session = (): RehearsalSession => rehearsal.session();
 
 /** A stall must end the deploy well before the Lambda timeout, naming its cause. */
 const STALL_LIMIT_MS = 60_000;
 
-let session: RehearsalSession;
-beforeEach(async () => {
-  session = await openDevSession(cdkOut(), emulator());
-});
-afterEach(async () => {
-  if (session.stack.deployed.size > 0) await session.stack.delete();
-  await session.close();
-});
-
-/** Runs the stack's Create; returns the forward Create's outcome and whether CloudFormation rolled back. */
-async function createStack(): Promise<{ readonly succeeded: boolean; readonly create: import('../../lib/rehearsal/custom-resource-driver').RequestOutcome; readonly rollbacks: number }> {
-  const result = await session.stack.create();
-  const forward = result.requests.find((request) => request.phase === 'forward');
-  if (forward === undefined) throw new Error(`${DEV_STACK}: no Create was sent`);
-  return { succeeded: result.succeeded, create: forward.outcome, rollbacks: result.requests.filter((request) => request.phase === 'rollback').length };
+/** Runs the stack's Create; returns the forward Create's outcome. */
+async function createStack(): Promise<{ readonly succeeded: boolean; readonly create: RequestOutcome }> {
+  const result = await session().stack.create();
+  return { succeeded: result.succeeded, create: forwardRequest(result) };
 }
 
 async function expectFailedCreateLeftNothing(server: RunningEmulator, before: readonly string[], pattern: RegExp): Promise<void> {
@@ -41,25 +30,25 @@ describe('a deploy whose master secret cannot be read, rehearsed', () => {
   it('fails the Create with the cause named when nothing listens for Secrets Manager, and a retry succeeds once it is back', async () => {
     // Prepare
     const before = await snapshotOf(emulator());
-    await session.secretsManager.setFault({ kind: 'refused' });
+    await session().secretsManager.setFault({ kind: 'refused' });
 
     // Act / Assess
     await expectFailedCreateLeftNothing(emulator(), before, /Secrets Manager/i);
-    await session.secretsManager.setFault({ kind: 'none' });
+    await session().secretsManager.setFault({ kind: 'none' });
     const retry = await createStack();
     expect(retry.create.status).toBe('SUCCESS');
   });
 
   it('fails within 60 s, saying Secrets Manager did not answer, when it accepts the connection and stays silent', async () => {
     const before = await snapshotOf(emulator());
-    await session.secretsManager.setFault({ kind: 'silent' });
+    await session().secretsManager.setFault({ kind: 'silent' });
 
     await expectFailedCreateLeftNothing(emulator(), before, /Secrets Manager/i);
-    expect(session.secretsManager.requests.length).toBeGreaterThan(0);
+    expect(session().secretsManager.requests.length).toBeGreaterThan(0);
   });
 
   it('succeeds when Secrets Manager answers slowly but within its time', async () => {
-    await session.secretsManager.setFault({ kind: 'slow', delayMs: 1_500 });
+    await session().secretsManager.setFault({ kind: 'slow', delayMs: 1_500 });
 
     const { succeeded, create } = await createStack();
 
@@ -69,7 +58,7 @@ describe('a deploy whose master secret cannot be read, rehearsed', () => {
 
   it('fails the Create naming the missing permission when Secrets Manager denies access', async () => {
     const before = await snapshotOf(emulator());
-    await session.secretsManager.setFault({ kind: 'denied' });
+    await session().secretsManager.setFault({ kind: 'denied' });
 
     await expectFailedCreateLeftNothing(emulator(), before, /GetSecretValue|not authorized|access/i);
   });
@@ -77,9 +66,9 @@ describe('a deploy whose master secret cannot be read, rehearsed', () => {
   it('fails the Create without echoing the password when the secret holds a wrong master password', async () => {
     // Prepare: the secret as it is after someone changed the master password by hand.
     const before = await snapshotOf(emulator());
-    const database = [...session.databases.created.values()][0];
+    const database = [...session().databases.created.values()][0];
     const wrongPassword = 'Wr0ngMasterPassword-rehearsal-7f3a';
-    session.secretsManager.putSecret(database.masterSecretArn, JSON.stringify({ username: database.masterUsername, password: wrongPassword }));
+    session().secretsManager.putSecret(database.masterSecretArn, JSON.stringify({ username: database.masterUsername, password: wrongPassword }));
 
     // Act
     const { succeeded, create } = await createStack();
