@@ -97,7 +97,7 @@ export class SecretsManagerStandIn {
       writeJsonError(response, 400, 'ResourceNotFoundException', "Secrets Manager can't find the specified secret.");
       return;
     }
-    const name = secret.arn.slice(secret.arn.indexOf(':secret:') + ':secret:'.length, -7);
+    const name = secretName(secret.arn);
     if (action === 'DescribeSecret') {
       writeJson(response, { ARN: secret.arn, Name: name });
       return;
@@ -115,6 +115,11 @@ export class SecretsManagerStandIn {
   private find(secretId: string): { arn: string; secretString: string; versionId: string } | undefined {
     const byArn = this.secrets.get(secretId);
     if (byArn !== undefined) return byArn;
-    return [...this.secrets.values()].find((secret) => secret.arn.endsWith(`:secret:${secretId}`.concat(secret.arn.slice(-7))));
+    return [...this.secrets.values()].find((secret) => secretName(secret.arn) === secretId);
   }
+}
+
+/** The secret's name: its ARN's resource part without the `-AbCdEf` suffix Secrets Manager appends. */
+function secretName(arn: string): string {
+  return arn.slice(arn.indexOf(':secret:') + ':secret:'.length, -7);
 }
