@@ -76,7 +76,7 @@ const RISKY_PRIVILEGES: Readonly<Record<string, PrivilegeRisk>> = {
 const BINARY_LOG_READERS: Readonly<Record<string, string>> = {
   'REPLICATION SLAVE': 'streams the binary log',
   // MariaDB 10.5+: what REPLICATION CLIENT became; it includes SHOW BINLOG EVENTS.
-  'BINLOG MONITOR': 'shows binary log events (SHOW BINLOG EVENTS; MariaDB reads REPLICATION CLIENT as BINLOG MONITOR)',
+  'BINLOG MONITOR': 'lists binary log events (SHOW BINLOG EVENTS; MariaDB reads REPLICATION CLIENT as BINLOG MONITOR)',
 };
 
 /** Why a privilege on a target is refused. */
@@ -116,7 +116,7 @@ export function privilegedGrantFinding(engine: DatabaseEngineFamily, privilege: 
     return {
       rule: 'all-databases',
       subject: 'privilege',
-      reason: `${BINARY_LOG_READERS[privilege]}, which records every change in every database, account changes with their password hashes included`,
+      reason: `${BINARY_LOG_READERS[privilege]}: the binary log records every change in every database, account changes with their password hashes included`,
       waivable,
     };
   }

@@ -33,7 +33,7 @@ export const MIN_REASON_LENGTH = 10;
 export const MAX_REASON_LENGTH = 500;
 const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
 
-const OPT_IN_HINT = 'refused so that no declared user has a path to the master account; if this user truly needs it, name it in allowPrivileged.grants with a reason';
+const OPT_IN_HINT = 'refused as a path to the master account; if this user truly needs it, name it in allowPrivileged.grants with a reason';
 
 /** A declared privilege on a target that passed the catalogue checks, with where it was declared. */
 interface DeclaredPrivilege {
@@ -100,9 +100,10 @@ function declaredPrivileges(grants: readonly UserGrant[], path: DeclarationPath,
         result.push(at(name));
         return;
       }
+      // Never grantable: say what it would do when that is the point (SUPER, ROLE_ADMIN…), not the catalogue.
       const finding = privilegedGrantFinding(engine, name, target);
-      const risk = finding?.subject === 'privilege' ? `; it ${finding.reason}` : '';
-      report([...grantPath, 'privileges', privilegeIndex], declared, `${problem}${risk}`);
+      const message = finding?.subject === 'privilege' ? `${name} ${finding.reason}: this project never grants it` : problem;
+      report([...grantPath, 'privileges', privilegeIndex], declared, message);
     });
   });
   return result;

@@ -2,7 +2,7 @@ import type { DatabaseEngineFamily, DatabaseUserSpec } from './database-user-spe
 import { formatGrantTarget } from './grant-target';
 import { reservedAccountReason } from './reserved-accounts';
 import { UserSpecProblem, UserSpecValidationError } from './user-spec-problems';
-import { readUserDeclaration } from './user-declaration';
+import { readUserDeclaration, USER_DECLARATION_FIELDS } from './user-declaration';
 import { validateGrants, ValidatedGrant, ValidatedOptIn } from './validate-grants';
 
 export * from './user-spec-problems';
@@ -101,7 +101,25 @@ export function checkUserDeclarations(declarations: readonly unknown[], context:
       ...(allowPrivileged === undefined ? {} : { allowPrivileged }),
     });
   });
-  return problems.length === 0 ? { ok: true, users } : { ok: false, problems };
+  return problems.length === 0 ? { ok: true, users } : { ok: false, problems: problems.sort(byPlace) };
+}
+
+/** Problems in the order of the declarations: by user, then field (in documented order), then position. */
+function byPlace(a: UserSpecProblem, b: UserSpecProblem): number {
+  if (a.userIndex !== b.userIndex) return a.userIndex - b.userIndex;
+  const fieldRank = (path: UserSpecProblem['path']): number => {
+    const index = USER_DECLARATION_FIELDS.indexOf(path[0] as (typeof USER_DECLARATION_FIELDS)[number]);
+    return path.length === 0 ? -2 : index === -1 ? -1 : index;
+  };
+  const byField = fieldRank(a.path) - fieldRank(b.path);
+  if (byField !== 0) return byField;
+  for (let i = 1; i < Math.min(a.path.length, b.path.length); i += 1) {
+    const [x, y] = [a.path[i], b.path[i]];
+    if (x === y) continue;
+    if (typeof x === 'number' && typeof y === 'number') return x - y;
+    return 0;
+  }
+  return 0;
 }
 
 /** {@link checkUserDeclarations}, throwing {@link UserSpecValidationError} listing the problems (bounded) when there are any. */
