@@ -5,6 +5,7 @@ import { encodeUserSpecs } from '../../lib/provisioning/provisioner-properties';
 import type { DatabaseUserSpec } from '../../lib/users/database-user-spec';
 import { grantSnapshot, logEntries, ProvisionerFixture, startProvisionerFixture, user } from '../provisioner/provisioner-fixture';
 import { connectAsAdmin } from '../support/emulator';
+import { rejectionOf } from '../support/rejection';
 
 /**
  * The least-privilege rules end to end: declarations go through the real provisioner handler to the emulator's
@@ -34,15 +35,6 @@ const WIDEST_ALLOWED: readonly DatabaseUserSpec[] = [
   user('lp_table', { grants: [{ on: 'least_db.orders', privileges: ['ALL'] }] }),
   user('lp_monitor', { grants: [{ on: '*.*', privileges: ['PROCESS', 'RELOAD', 'SHOW DATABASES'] }] }),
 ];
-
-async function failure(promise: Promise<unknown>): Promise<Error & { code: string }> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error & { code: string };
-  }
-  throw new Error('expected the handler to fail');
-}
 
 beforeAll(async () => {
   fixture = await startProvisionerFixture();
@@ -96,7 +88,7 @@ describe('declarations the rules refuse', () => {
     const mark = fixture.logLines.length;
 
     // Act: straight to the handler, as if synth had been bypassed.
-    const error = await failure(fixture.sendRaw({ RequestType: 'Create', ResourceProperties: { ...fixture.properties([]), Users: encodeUserSpecs([declared]) } }));
+    const error = await rejectionOf(fixture.sendRaw({ RequestType: 'Create', ResourceProperties: { ...fixture.properties([]), Users: encodeUserSpecs([declared]) } }));
 
     // Assess
     expect(error.code).toBe('RDS_IAM_INVALID_USER_SPEC');
