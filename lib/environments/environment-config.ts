@@ -103,7 +103,7 @@ export interface ExistingDatabaseConfig {
   readonly masterSecretKmsKeyArn?: string;
   /**
    * Master user name, so that no declared user can take it.
-   * @default - not checked at synth
+   * @default - not checked at synth; the provisioner checks it at deploy, from the master secret, before the first statement
    */
   readonly masterUsername?: string;
   /**
