@@ -3,9 +3,8 @@ import { connectAsMaster } from '../../lib/provisioning/master-connection';
 import { convergeUsers } from '../../lib/provisioning/converge-users';
 import { encodeUserSpecs } from '../../lib/provisioning/provisioner-properties';
 import type { DatabaseUserSpec } from '../../lib/users/database-user-spec';
-import { grantSnapshot, logEntries, ProvisionerFixture, startProvisionerFixture, user } from '../provisioner/provisioner-fixture';
+import { DeliveredResponse, grantSnapshot, logEntries, ProvisionerFixture, startProvisionerFixture, user } from '../provisioner/provisioner-fixture';
 import { connectAsAdmin } from '../support/emulator';
-import { rejectionOf } from '../support/rejection';
 
 /**
  * The least-privilege rules end to end: declarations go through the real provisioner handler to the emulator's
@@ -36,10 +35,15 @@ const WIDEST_ALLOWED: readonly DatabaseUserSpec[] = [
   user('lp_monitor', { grants: [{ on: '*.*', privileges: ['PROCESS', 'RELOAD', 'SHOW DATABASES'] }] }),
 ];
 
+/** The handler's answer to CloudFormation must be SUCCESS; anything else fails the test with its reason. */
+function expectSuccess(response: DeliveredResponse): void {
+  expect({ status: response.Status, reason: response.Reason }).toEqual({ status: 'SUCCESS', reason: undefined });
+}
+
 beforeAll(async () => {
   fixture = await startProvisionerFixture();
   for (const sql of ['CREATE DATABASE least_db', 'CREATE TABLE least_db.orders (id INT)']) await fixture.admin.query(sql);
-  await fixture.send('Create', WIDEST_ALLOWED);
+  expectSuccess(await fixture.send('Create', WIDEST_ALLOWED));
 });
 
 afterAll(async () => {
@@ -88,12 +92,13 @@ describe('declarations the rules refuse', () => {
     const mark = fixture.logLines.length;
 
     // Act: straight to the handler, as if synth had been bypassed.
-    const error = await rejectionOf(fixture.sendRaw({ RequestType: 'Create', ResourceProperties: { ...fixture.properties([]), Users: encodeUserSpecs([declared]) } }));
+    const response = await fixture.sendRaw({ RequestType: 'Create', ResourceProperties: { ...fixture.properties([]), Users: encodeUserSpecs([declared]) } });
 
-    // Assess
-    expect(error.code).toBe('RDS_IAM_INVALID_USER_SPEC');
-    expect(error.message).toMatch(/users\[0\]\.(grants\[0\]|username)/);
-    expect(Buffer.byteLength(error.message)).toBeLessThan(4096);
+    // Assess: CloudFormation is told why, naming the field, in a bounded answer.
+    expect(response.Status).toBe('FAILED');
+    expect(response.Reason).toMatch(/users\[0\]\.(grants\[0\]|username)/);
+    expect(response.Reason).toContain('RDS_IAM_INVALID_USER_SPEC');
+    expect(Buffer.byteLength(JSON.stringify(response))).toBeLessThanOrEqual(4096);
     expect(fixture.secretsManager.calls()).toHaveLength(0);
     expect(logEntries(fixture.logLines.slice(mark)).filter((entry) => entry.event === 'statement')).toEqual([]);
     expect(await grantSnapshot(fixture.admin, [declared.username])).toEqual([]);
@@ -107,12 +112,12 @@ describe('an opt-in', () => {
     const auditor = user('lp_auditor', { grants, allowPrivileged: { reason: 'Quarterly account audit reads mysql.user (SEC-7)', grants } });
 
     // Act
-    await fixture.send('Update', [...WIDEST_ALLOWED, auditor], WIDEST_ALLOWED);
+    expectSuccess(await fixture.send('Update', [...WIDEST_ALLOWED, auditor], WIDEST_ALLOWED));
 
     // Assess: the opt-in is honoured, and it is exactly the exposure the rule exists for.
     expect(await fixture.attempt('lp_auditor', 'SELECT authentication_string FROM mysql.user')).toBe('allowed');
     expect(await fixture.attempt('lp_auditor', 'SELECT * FROM mysql.db')).toBe('denied');
-    await fixture.send('Update', WIDEST_ALLOWED, [...WIDEST_ALLOWED, auditor]);
+    expectSuccess(await fixture.send('Update', WIDEST_ALLOWED, [...WIDEST_ALLOWED, auditor]));
   });
 });
 
