@@ -4,7 +4,7 @@ import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Provider } from 'aws-cdk-lib/custom-resources';
 import { Construct, IConstruct } from 'constructs';
-import { ProvisionerProperty, encodeUserSpecs } from '../provisioning/provisioner-properties';
+import { PROVISIONER_RESOURCE_TYPE, ProvisionerProperty, encodeUserSpecs } from '../provisioning/provisioner-properties';
 import type { DatabaseUserSpec } from '../users/database-user-spec';
 import { formatGrantTarget } from '../users/grant-target';
 import { UserSpecValidationError, ValidatedUser, validateUserSpecs } from '../users/validate-user-specs';
@@ -36,8 +36,7 @@ export interface DatabaseUserProvisionerProps {
   readonly logRetention?: RetentionDays;
 }
 
-/** The CloudFormation type of the one custom resource that carries every user of a database. */
-export const PROVISIONER_RESOURCE_TYPE = 'Custom::RdsIamDatabaseUsers';
+export { PROVISIONER_RESOURCE_TYPE } from '../provisioning/provisioner-properties';
 
 /**
  * Converges the IAM-authenticated users of one database: a Lambda in the database's VPC and one custom resource
