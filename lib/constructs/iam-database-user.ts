@@ -3,6 +3,8 @@ import { Grant, IGrantable } from 'aws-cdk-lib/aws-iam';
 import { Construct, Dependable } from 'constructs';
 import type { DatabaseUserSpec, UserGrant, UserRemovalPolicy } from '../users/database-user-spec';
 import { UserSpecValidationError, validateUserSpecs } from '../users/validate-user-specs';
+import type { WarningAcknowledgement } from '../review/warning-acknowledgement';
+import { reportBroadGrants } from './broad-grant-warnings';
 import type { DatabaseUserProvisioner } from './database-user-provisioner';
 import { IamDatabaseDeclarationError } from './declaration-error';
 import { databaseUserArn, IIamAuthDatabase } from './iam-auth-database';
@@ -41,6 +43,12 @@ export interface IamDatabaseUserProps {
    * @default - none
    */
   readonly connectPrincipals?: readonly IGrantable[];
+  /**
+   * Broad grants kept on purpose, each with the reason a reviewer reads (in the manner of cdk-nag suppressions):
+   * `[{ id: 'rds-iam-mysql:WriteOnEveryDatabase', reason: '…' }]`. Without one, `cdk synth` warns about the grant.
+   * @default - none: every broad grant is warned about
+   */
+  readonly acknowledgeWarnings?: readonly WarningAcknowledgement[];
 }
 
 /**
@@ -71,6 +79,7 @@ export class IamDatabaseUser extends Construct {
       adoptExistingUser: props.adoptExistingUser ?? false,
     };
     this.validateOwnDeclaration();
+    reportBroadGrants(this, provisioner, this.spec, props.acknowledgeWarnings);
     provisioner.addUserSpec(this.spec, this);
     this.connectArn = databaseUserArn(this.database, this.username);
 

@@ -1,3 +1,5 @@
+import { BroadGrantRuleId } from '../review/broad-grant-rules';
+import type { WarningAcknowledgement } from '../review/warning-acknowledgement';
 import type { UserGrant } from '../users/database-user-spec';
 import type { EnvironmentConfig } from './environment-config';
 
@@ -10,6 +12,12 @@ import type { EnvironmentConfig } from './environment-config';
 
 /** The grant the application user has always had: data and schema changes on every database. */
 const APPLICATION_GRANT: UserGrant = { privileges: ['SELECT', 'INSERT', 'UPDATE', 'DELETE', 'ALTER'], on: '*.*' };
+
+/** Why the application user keeps it: the reason `cdk synth` and the access review show instead of a warning. */
+const APPLICATION_GRANT_REASON: WarningAcknowledgement = {
+  id: BroadGrantRuleId.WriteOnEveryDatabase,
+  reason: 'the orders application has always changed data and schema on every database; narrow it once its databases are listed',
+};
 
 const dev: EnvironmentConfig = {
   name: 'dev',
@@ -26,13 +34,16 @@ const dev: EnvironmentConfig = {
     deletionProtection: false,
   },
   users: [
-    { username: 'app_rw', grants: [APPLICATION_GRANT], connectRoles: ['OrdersApi'] },
+    { username: 'app_rw', grants: [APPLICATION_GRANT], connectRoles: ['OrdersApi'], acknowledgeWarnings: [APPLICATION_GRANT_REASON] },
     { username: 'reporting_ro', grants: [{ privileges: ['SELECT', 'SHOW VIEW'], on: 'orders.*' }], connectRoles: ['Analyst'] },
     {
       username: 'migrator',
       grants: [{ privileges: ['ALL'], on: 'orders.*' }],
       removalPolicy: 'retain',
       connectRoles: ['OrdersApi'],
+      acknowledgeWarnings: [
+        { id: BroadGrantRuleId.AllPrivileges, reason: 'runs the schema migrations of the orders database, which create, alter and drop its tables' },
+      ],
     },
   ],
 };
@@ -53,7 +64,7 @@ const staging: EnvironmentConfig = {
     deletionProtection: true,
   },
   users: [
-    { username: 'app_rw', grants: [APPLICATION_GRANT], connectRoles: ['OrdersApi'] },
+    { username: 'app_rw', grants: [APPLICATION_GRANT], connectRoles: ['OrdersApi'], acknowledgeWarnings: [APPLICATION_GRANT_REASON] },
     {
       username: 'reporting_ro',
       grants: [{ privileges: ['SELECT'], on: 'orders.*' }, { privileges: ['SELECT'], on: 'audit.events' }],
@@ -87,6 +98,7 @@ const prod: EnvironmentConfig = {
       removalPolicy: 'retain',
       adoptExistingUser: true,
       connectRoleArns: ['arn:aws:iam::333333333333:role/orders-api'],
+      acknowledgeWarnings: [APPLICATION_GRANT_REASON],
     },
     { username: 'reporting_ro', grants: [{ privileges: ['SELECT'], on: 'orders.*' }], connectRoles: ['Analyst'] },
   ],
