@@ -75,8 +75,11 @@ export function referencedLogicalIds(value: unknown): Set<string> {
         if (typeof target === 'string') found.add(target);
       } else if (key === 'Fn::Sub') {
         const text = typeof inner === 'string' ? inner : Array.isArray(inner) ? inner[0] : undefined;
-        for (const match of typeof text === 'string' ? text.matchAll(/\$\{([^!}][^}.]*)(?:\.[^}]*)?\}/g) : []) found.add(match[1]);
-        if (Array.isArray(inner)) visit(inner[1]);
+        const variables = Array.isArray(inner) && isRecord(inner[1]) ? inner[1] : {};
+        for (const match of typeof text === 'string' ? text.matchAll(/\$\{([^!}][^}.]*)(?:\.[^}]*)?\}/g) : []) {
+          if (!(match[1] in variables)) found.add(match[1]);
+        }
+        visit(variables);
       } else visit(inner);
     }
   };
