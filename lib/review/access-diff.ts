@@ -229,9 +229,10 @@ function risksOf(base: readonly UserAccess[], head: readonly UserAccess[], patte
   ];
 }
 
-/** Same rule, same target, and same acknowledgement: a finding whose reason was withdrawn is a new risk. */
-function sameFinding(a: AssessedFinding, b: AssessedFinding): boolean {
-  return a.finding.ruleId === b.finding.ruleId && a.finding.on === b.finding.on && (a.acknowledgedBecause === undefined) === (b.acknowledgedBecause === undefined);
+/** Same rule on the same target, not less acknowledged: a reason withdrawn makes it a new risk, a reason added does not. */
+function sameFinding(base: AssessedFinding, head: AssessedFinding): boolean {
+  return base.finding.ruleId === head.finding.ruleId && base.finding.on === head.finding.on &&
+    (head.acknowledgedBecause !== undefined || base.acknowledgedBecause === undefined);
 }
 
 function privilegesMinus(from: readonly GrantAccess[], without: readonly GrantAccess[]): PrivilegeChange[] {
