@@ -40,3 +40,15 @@ export function synthesizeEnvironment(
   const stack = new IamDatabaseStack(app, environmentStackName(environment), { environmentConfig: environment });
   return synthesizeWithNag(app, stack);
 }
+
+/**
+ * Synthesizes environments into a cloud assembly directory, as `npx cdk synth` writes cdk.out (bundling skipped:
+ * asset hashes are no concern of the templates' access).
+ */
+export function writeEnvironmentsAssembly(environments: readonly EnvironmentConfig[], outdir: string): void {
+  const app = new App({ ...TEST_APP_PROPS, outdir, context: SKIP_BUNDLING_CONTEXT });
+  for (const environment of environments) {
+    new IamDatabaseStack(app, environmentStackName(environment), { environmentConfig: environment });
+  }
+  app.synth();
+}
