@@ -4,6 +4,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import type { EnvironmentConfig } from '../../lib/environments/environment-config';
 import { environmentStackName } from '../../lib/environments';
 import { IamDatabaseStack } from '../../lib/stacks/iam-database-stack';
+import type { SynthesizedTemplate } from '../../lib/review/cloudformation-template';
 
 /** Context that makes NodejsFunction skip esbuild: for tests about the template, not the bundle. */
 export const SKIP_BUNDLING_CONTEXT = { 'aws:cdk:bundling-stacks': [] as string[] };
@@ -51,4 +52,14 @@ export function writeEnvironmentsAssembly(environments: readonly EnvironmentConf
     new IamDatabaseStack(app, environmentStackName(environment), { environmentConfig: environment });
   }
   app.synth();
+}
+
+/** Each environment's synthesized template (bundling skipped), as the access review reads it. */
+export function environmentTemplates(environments: readonly EnvironmentConfig[]): SynthesizedTemplate[] {
+  const app = new App({ ...TEST_APP_PROPS, context: SKIP_BUNDLING_CONTEXT });
+  return environments.map((environment) => {
+    const stackName = environmentStackName(environment);
+    const stack = new IamDatabaseStack(app, stackName, { environmentConfig: environment });
+    return { stackName, template: Template.fromStack(stack).toJSON(), origin: `${stackName}.template.json` };
+  });
 }
