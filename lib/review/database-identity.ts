@@ -14,8 +14,6 @@ export interface DatabaseIdentity {
   route(resourceId: unknown): { readonly via?: string } | undefined;
 }
 
-/** The property the provisioner carries the database's resource id in (issue 9 adds it to {@link ProvisionerProperty}). */
-const RESOURCE_ID_PROPERTY = 'DatabaseResourceId';
 
 /** Resource id attribute of the database types aws-cdk-lib makes, for templates that do not carry the property. */
 const RESOURCE_ID_ATTRIBUTE: Readonly<Record<string, string>> = {
@@ -32,7 +30,7 @@ export function databaseIdentity(
   resources: readonly TemplateResource[],
   grantedResourceIds: readonly unknown[],
 ): DatabaseIdentity {
-  const declared = provisioner.properties[RESOURCE_ID_PROPERTY];
+  const declared = provisioner.properties[ProvisionerProperty.DatabaseResourceId];
   const endpoint = provisioner.properties[ProvisionerProperty.Endpoint];
   const databaseLogicalId = [...referencedLogicalIds(declared ?? endpoint)][0];
   const database = resources.find((resource) => resource.logicalId === databaseLogicalId);

@@ -56,13 +56,17 @@ function iamLines(resources: readonly TemplateResource[]): string[] {
           ...statements(properties.AssumeRolePolicyDocument).map((statement) => `role ${logicalId}: assumable by ${principalText(statement)}`),
           ...list(properties.ManagedPolicyArns).map((arn) => `role ${logicalId}: managed policy ${renderExpression(arn)}`),
           ...list(properties.Policies).flatMap((policy) =>
-            statements(isRecord(policy) ? policy.PolicyDocument : undefined).map((statement) => `role ${logicalId} inline policy: ${statementText(statement)}`),
+            statements(isRecord(policy) ? policy.PolicyDocument : undefined).flatMap((statement) =>
+              statementTexts(statement).map((text) => `role ${logicalId} inline policy: ${text}`),
+            ),
           ),
         ];
       case 'AWS::IAM::Policy':
       case 'AWS::IAM::ManagedPolicy': {
         const attached = ['Roles', 'Users', 'Groups'].flatMap((key) => list(properties[key]).map(renderExpression));
-        return statements(properties.PolicyDocument).map((statement) => `policy ${logicalId} (${attached.join(', ') || 'unattached'}): ${statementText(statement)}`);
+        return statements(properties.PolicyDocument).flatMap((statement) =>
+          statementTexts(statement).map((text) => `policy ${logicalId} (${attached.join(', ') || 'unattached'}): ${text}`),
+        );
       }
       default:
         return [];
@@ -70,12 +74,14 @@ function iamLines(resources: readonly TemplateResource[]): string[] {
   });
 }
 
-function statementText(statement: unknown): string {
+/** One line per resource of a statement, so granting one more resource adds one line. */
+function statementTexts(statement: unknown): string[] {
   const fields = isRecord(statement) ? statement : {};
   const actions = list(fields.Action ?? fields.NotAction).map(renderExpression).sort().join(', ');
-  const resources = list(fields.Resource ?? fields.NotResource ?? []).map(renderExpression).sort().join('; ');
+  const resources = list(fields.Resource ?? fields.NotResource).map(renderExpression).sort();
   const condition = fields.Condition === undefined ? '' : ` when ${JSON.stringify(fields.Condition)}`;
-  return `${String(fields.Effect)} ${fields.NotAction ? 'all but ' : ''}${actions} on ${fields.NotResource ? 'all but ' : ''}${resources || '(none)'}${condition}`;
+  const head = `${String(fields.Effect)} ${fields.NotAction ? 'all but ' : ''}${actions} on ${fields.NotResource ? 'all but ' : ''}`;
+  return (resources.length === 0 ? ['(none)'] : resources).map((resource) => `${head}${resource}${condition}`);
 }
 
 /** `Service lambda.amazonaws.com`, `AWS arn:${Ref AWS::Partition}:iam::111111111111:root`. */
