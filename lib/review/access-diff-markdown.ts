@@ -72,8 +72,8 @@ function otherUserChanges(user: UserDiff): string[] {
   return [
     ...(user.removalPolicy ? [`${name}: on removal ${text(user.removalPolicy.from)} → ${text(user.removalPolicy.to)}`] : []),
     ...(user.adoptExistingUser && !user.adoptExistingUser.to ? [`${name}: no longer adopts a same-named user of another plugin`] : []),
-    ...user.optInsAdded.map((optIn) => `${name}: + opt-in ${code(optIn.rule)}: ${quoted(optIn.reason)}`),
-    ...user.optInsRemoved.map((optIn) => `${name}: − opt-in ${code(optIn.rule)}`),
+    ...user.optInsAdded.map((optIn) => `${name}: + opt-in ${code(optIn.rule)} for ${code(optIn.covers)}: ${quoted(optIn.reason)}`),
+    ...user.optInsRemoved.map((optIn) => `${name}: − opt-in ${code(optIn.rule)} for ${code(optIn.covers)}`),
     ...user.acknowledgements.map((change) =>
       change.to === undefined
         ? `${name}: − acknowledgement of ${code(change.ruleId)}`

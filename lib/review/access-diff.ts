@@ -161,7 +161,7 @@ function diffDatabase(logicalId: string, base: DatabaseAccess | undefined, head:
 
 function diffUser(base: UserAccess, head: UserAccess): UserDiff | undefined {
   const connectKey = (connect: Connect) => `${connect.principal}\n${connect.via ?? ''}`;
-  const optInKey = (optIn: OptIn) => `${optIn.rule}\n${optIn.reason}`;
+  const optInKey = (optIn: OptIn) => `${optIn.rule}\n${optIn.covers}\n${optIn.reason}`;
   const [reasonsBefore, reasonsAfter] = [acknowledgementReasons(base), acknowledgementReasons(head)];
   const acknowledgements = unionSorted([...reasonsBefore.keys()], [...reasonsAfter.keys()]).flatMap((ruleId): AcknowledgementChange[] => {
     const [from, to] = [reasonsBefore.get(ruleId), reasonsAfter.get(ruleId)];
@@ -216,8 +216,8 @@ function risksOf(base: readonly UserAccess[], head: readonly UserAccess[], patte
         ? [{ kind: 'REQUIRE NONE' as const, username, text: 'accepts unencrypted connections (REQUIRE NONE)' }]
         : []),
       ...user.optIns
-        .filter((optIn) => !previous?.optIns.some((old) => old.rule === optIn.rule && old.reason === optIn.reason))
-        .map((optIn): Risk => ({ kind: 'opt-in', username, text: `opts in to ${optIn.rule}`, reason: optIn.reason })),
+        .filter((optIn) => !previous?.optIns.some((old) => old.rule === optIn.rule && old.covers === optIn.covers && old.reason === optIn.reason))
+        .map((optIn): Risk => ({ kind: 'opt-in', username, text: `opts in to ${optIn.rule} for ${optIn.covers}`, reason: optIn.reason })),
     ];
   });
   return [

@@ -74,7 +74,11 @@ export interface OtherConnectGrant {
   readonly resource: string;
 }
 
+/** An explicit opt-in out of the least-privilege rules, as the user set carries it. */
 export interface OptIn {
+  /** Its name in the declaration: `allowPrivileged`. */
   readonly rule: string;
+  /** The grants it lets through, readable: `CREATE USER ON *.*; SELECT ON mysql.user`. */
+  readonly covers: string;
   readonly reason: string;
 }

@@ -41,7 +41,7 @@ function userLines(user: UserAccess): string[] {
     `${at} same-named user of another plugin: ${user.adoptExistingUser ? 'adopted (converted to IAM, its privileges replaced)' : 'refused'}`,
     ...user.grants.map((grant) => `${at} grant ${formatPrivileges(grant)} ON ${grant.on}`),
     ...user.connects.map((connect) => `${at} connect: ${connect.principal}${connect.via ? ` via ${connect.via}` : ''}`),
-    ...user.optIns.map((optIn) => `${at} opt-in ${optIn.rule}: ${optIn.reason}`),
+    ...user.optIns.map((optIn) => `${at} opt-in ${optIn.rule} for ${optIn.covers}: ${optIn.reason}`),
     ...user.findings.map((assessed) => `${at} ${formatFinding(assessed)}`),
     ...user.unneededAcknowledgements.map((acknowledgement) => `${at} acknowledges ${acknowledgement.id}, which no grant raises: remove it`),
   ];

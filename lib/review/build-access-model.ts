@@ -1,5 +1,5 @@
 import { decodeUserSpecs, PROVISIONER_RESOURCE_TYPE, ProvisionerProperty } from '../provisioning/provisioner-properties';
-import type { DatabaseEngineFamily, DatabaseUserSpec } from '../users/database-user-spec';
+import type { DatabaseEngineFamily, DatabaseUserSpec, UserGrant } from '../users/database-user-spec';
 import { formatGrantTarget, parseGrantTarget } from '../users/grant-target';
 import type { ValidatedGrant } from '../users/validate-user-specs';
 import type { AccessModel, Connect, DatabaseAccess, OptIn, OtherConnectGrant, PatternConnect, StackAccess, UserAccess } from './access-model';
@@ -83,10 +83,18 @@ function databaseAccess(
   };
 }
 
-/** The least-privilege opt-ins a user declares (none before the user set carries them). */
+/**
+ * The least-privilege opt-in a user declares (`allowPrivileged: { reason, grants }`, issue 10), or none.
+ * (Read structurally until DatabaseUserSpec declares the field; user sets written before it carry none.)
+ */
 function optInsOf(spec: DatabaseUserSpec): OptIn[] {
-  const declared = (spec as { readonly optIns?: readonly OptIn[] }).optIns ?? [];
-  return [...declared].sort((a, b) => compare(a.rule, b.rule));
+  const { allowPrivileged } = spec as { readonly allowPrivileged?: { readonly reason: string; readonly grants: readonly UserGrant[] } };
+  if (allowPrivileged === undefined) return [];
+  const covers = allowPrivileged.grants
+    .map((grant) => `${[...grant.privileges].sort().join(', ')} ON ${grant.on}`)
+    .sort()
+    .join('; ');
+  return [{ rule: 'allowPrivileged', covers, reason: allowPrivileged.reason }];
 }
 
 function engineOf(provisioner: TemplateResource, origin: string): DatabaseEngineFamily {

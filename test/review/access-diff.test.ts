@@ -158,14 +158,14 @@ describe('rds-iam diff of two synthesized templates', () => {
   });
 
   it('flags an explicit least-privilege opt-in with its reason', () => {
-    // Prepare: the user set carries opt-ins (issue 10); here the head model is given one.
+    // Prepare: the user set carries the opt-in (`allowPrivileged`, issue 10) once that lands; here the model is given one.
     const head = model(BASE);
     const withOptIn: AccessModel = {
       stacks: head.stacks.map((stack) => ({
         ...stack,
         databases: stack.databases.map((database) => ({
           ...database,
-          users: database.users.map((user) => (user.username === 'app_rw' ? { ...user, optIns: [{ rule: 'accountManagement', reason: 'rotates the passwords of legacy users' }] } : user)),
+          users: database.users.map((user) => (user.username === 'app_rw' ? { ...user, optIns: [{ rule: 'allowPrivileged', covers: 'CREATE USER ON *.*', reason: 'rotates the passwords of legacy users' }] } : user)),
         })),
       })),
     };
@@ -175,8 +175,8 @@ describe('rds-iam diff of two synthesized templates', () => {
 
     // Assess
     expect(onlyDatabaseDiff(diff).risks).toEqual([expect.objectContaining({ kind: 'opt-in', username: 'app_rw', reason: 'rotates the passwords of legacy users' })]);
-    expect(markdown).toContain('- **opt-in**: `app_rw`: opts in to accountManagement — reason: “rotates the passwords of legacy users”\n');
-    expect(markdown).toContain('- `app_rw`: + opt-in `accountManagement`: “rotates the passwords of legacy users”\n');
+    expect(markdown).toContain('- **opt-in**: `app_rw`: opts in to allowPrivileged for CREATE USER ON \\*.\\* — reason: “rotates the passwords of legacy users”\n');
+    expect(markdown).toContain('- `app_rw`: + opt-in `allowPrivileged` for `CREATE USER ON *.*`: “rotates the passwords of legacy users”\n');
   });
 
   it('flags a principal allowed to connect as any user', () => {
