@@ -132,6 +132,6 @@ function connectKey(connect: Connect & { readonly usernamePattern?: string }): s
   return `${connect.usernamePattern ?? ''}\n${connect.principal}\n${connect.via ?? ''}`;
 }
 
-export function compare(a: string, b: string): number {
+function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
