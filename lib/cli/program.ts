@@ -6,6 +6,7 @@ import { registerDiffCommand } from './commands/diff';
 import { registerLocalCommand } from './commands/local';
 import { registerPlanCommand } from './commands/plan';
 import { registerApplyCommand } from './commands/apply';
+import { registerRehearseCommand } from './commands/rehearse';
 import { registerTokenCommand } from './commands/token';
 import type { CommandResult } from './run-command';
 
@@ -32,6 +33,7 @@ export function buildProgram(context: CliContext, onResult: (code: CommandResult
   registerPlanCommand(program, context, onResult);
   registerApplyCommand(program, context, onResult);
   registerDiffCommand(program, context, onResult);
+  registerRehearseCommand(program, context, onResult);
   return program;
 }
 
