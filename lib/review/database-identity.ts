@@ -1,6 +1,7 @@
 import { ProvisionerProperty } from '../provisioning/provisioner-properties';
 import { isRecord, type TemplateResource } from './cloudformation-template';
-import { expressionKey, referencedLogicalIds, renderExpression } from './intrinsic-expression';
+import { referencedLogicalIds } from '../rehearsal/cloudformation-template';
+import { expressionKey, renderExpression } from './intrinsic-expression';
 
 /**
  * Which rds-db:connect resource ids name the database of one provisioner custom resource: its resource id expression

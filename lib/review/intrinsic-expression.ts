@@ -2,7 +2,8 @@ import { isRecord } from './cloudformation-template';
 
 /**
  * CloudFormation intrinsic functions as a reviewer reads them: `GetAtt Database.DBClusterResourceId`, `Ref Role`,
- * `arn:${Ref AWS::Partition}:rds-db:…`. Also their comparison key and the logical ids they refer to.
+ * `arn:${Ref AWS::Partition}:rds-db:…`, and their comparison key. (The logical ids an expression refers to:
+ * `referencedLogicalIds` of lib/rehearsal/cloudformation-template.ts.)
  */
 
 /** `{ 'Fn::GetAtt': 'X.A' }` and `{ 'Fn::GetAtt': ['X', 'A'] }` mean the same; the array form is kept. */
@@ -57,32 +58,4 @@ export function renderExpression(value: unknown): string {
 
 function renderJoinedPart(part: unknown): string {
   return typeof part === 'string' ? part : `\${${renderExpression(part)}}`;
-}
-
-/** Every logical id (or pseudo parameter) the expression refers to with `Ref`, `Fn::GetAtt` or `${…}` in `Fn::Sub`. */
-export function referencedLogicalIds(value: unknown): Set<string> {
-  const found = new Set<string>();
-  const visit = (node: unknown): void => {
-    if (Array.isArray(node)) {
-      node.forEach(visit);
-      return;
-    }
-    if (!isRecord(node)) return;
-    for (const [key, inner] of Object.entries(node)) {
-      if (key === 'Ref' && typeof inner === 'string') found.add(inner);
-      else if (key === 'Fn::GetAtt') {
-        const target = typeof inner === 'string' ? inner.split('.')[0] : Array.isArray(inner) ? inner[0] : undefined;
-        if (typeof target === 'string') found.add(target);
-      } else if (key === 'Fn::Sub') {
-        const text = typeof inner === 'string' ? inner : Array.isArray(inner) ? inner[0] : undefined;
-        const variables = Array.isArray(inner) && isRecord(inner[1]) ? inner[1] : {};
-        for (const match of typeof text === 'string' ? text.matchAll(/\$\{([^!}][^}.]*)(?:\.[^}]*)?\}/g) : []) {
-          if (!(match[1] in variables)) found.add(match[1]);
-        }
-        visit(variables);
-      } else visit(inner);
-    }
-  };
-  visit(value);
-  return found;
 }

@@ -1,6 +1,7 @@
 import { coversConnect } from '../../lib/review/connect-grants';
 import { isIamPattern, matchesIamPattern, parseDbUserResource } from '../../lib/review/db-user-resource';
-import { expressionKey, referencedLogicalIds, renderExpression } from '../../lib/review/intrinsic-expression';
+import { referencedLogicalIds } from '../../lib/rehearsal/cloudformation-template';
+import { expressionKey, renderExpression } from '../../lib/review/intrinsic-expression';
 
 const CLUSTER_ID = { 'Fn::GetAtt': ['DatabaseB269D8BB', 'DBClusterResourceId'] };
 const PARTITION = { Ref: 'AWS::Partition' };
@@ -25,8 +26,8 @@ describe('intrinsic expressions, as a reviewer reads them', () => {
     expect(expressionKey(CLUSTER_ID)).not.toBe(expressionKey({ 'Fn::GetAtt': ['DatabaseB269D8BB', 'DbiResourceId'] }));
   });
 
-  it('lists the logical ids an expression refers to, in Ref, GetAtt and Sub', () => {
-    const expression = { 'Fn::Join': ['', [{ Ref: 'A' }, { 'Fn::GetAtt': 'B.Arn' }, { 'Fn::Sub': ['${C.Arn}/${D}/${!Literal}/${v}', { v: { Ref: 'E' } }] }]] };
+  it('lists the logical ids an expression refers to, in Ref, GetAtt and Sub (not pseudo parameters, not Sub variables)', () => {
+    const expression = { 'Fn::Join': ['', [{ Ref: 'A' }, { Ref: 'AWS::Region' }, { 'Fn::GetAtt': 'B.Arn' }, { 'Fn::Sub': ['${C.Arn}/${D}/${!Literal}/${v}', { v: { Ref: 'E' } }] }]] };
     expect([...referencedLogicalIds(expression)].sort()).toEqual(['A', 'B', 'C', 'D', 'E']);
   });
 });
