@@ -67,7 +67,7 @@ const staging: EnvironmentConfig = {
     { username: 'app_rw', grants: [APPLICATION_GRANT], connectRoles: ['OrdersApi'], acknowledgeWarnings: [APPLICATION_GRANT_REASON] },
     {
       username: 'reporting_ro',
-      grants: [{ privileges: ['SELECT'], on: 'orders.*' }, { privileges: ['SELECT'], on: 'audit.events' }],
+      grants: [{ privileges: ['SELECT'], on: 'orders.*' }, { privileges: ['SELECT'], on: 'audit.*' }],
       connectRoles: ['Analyst'],
     },
   ],

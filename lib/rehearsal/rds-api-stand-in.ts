@@ -52,6 +52,7 @@ export class RdsApiStandIn {
     if (scope === undefined || scope.region !== region || scope.service !== 'rds') {
       return writeError(response, 403, 'SignatureDoesNotMatch', `Credential should be scoped to ${region}/rds`);
     }
+    if (action === 'AddTagsToResource' || action === 'RemoveTagsFromResource') return this.tag(action, form, response);
     const kind = action.endsWith('DBClusters') || action === 'ModifyDBCluster' ? 'cluster' : 'instance';
     const identifier = form.get(kind === 'cluster' ? 'DBClusterIdentifier' : 'DBInstanceIdentifier') ?? '';
     this.calls.push({ action, identifier, at: Date.now() });
@@ -88,6 +89,19 @@ export class RdsApiStandIn {
     }
   }
 
+  /** AddTagsToResource and RemoveTagsFromResource on a database named by its ARN. */
+  private tag(action: string, form: URLSearchParams, response: ServerResponse): void {
+    const arn = form.get('ResourceName') ?? '';
+    this.calls.push({ action, identifier: arn, at: Date.now() });
+    const database = [...this.databases()].find((candidate) => candidate.arn === arn);
+    if (database === undefined) return writeError(response, 404, 'DBClusterNotFoundFault', `No resource ${arn.slice(0, 200)}.`);
+    for (let index = 1; form.has(`Tags.Tag.${index}.Key`) || form.has(`TagKeys.member.${index}`); index += 1) {
+      if (action === 'AddTagsToResource') database.tags.set(form.get(`Tags.Tag.${index}.Key`) ?? '', form.get(`Tags.Tag.${index}.Value`) ?? '');
+      else database.tags.delete(form.get(`TagKeys.member.${index}`) ?? '');
+    }
+    return writeResult(response, action, '');
+  }
+
   /** The database's description; a describe also moves a pending change one step closer to applied. */
   private describe(database: SimulatedDatabase, advance = true): string {
     const pending = database.pendingIamAuthChange;
@@ -103,7 +117,8 @@ export class RdsApiStandIn {
     const status = stillPending === undefined ? 'available' : 'modifying';
     const pendingXml = stillPending === undefined ? '<PendingModifiedValues/>' : `<PendingModifiedValues><IAMDatabaseAuthenticationEnabled>${stillPending.enable}</IAMDatabaseAuthenticationEnabled></PendingModifiedValues>`;
     const secret = `<MasterUserSecret><SecretArn>${xml(database.masterSecretArn)}</SecretArn><SecretStatus>active</SecretStatus><KmsKeyId>${xml(database.arn.replace(/:rds:/, ':kms:').replace(/:(cluster|db):.*$/, ':key/aws/secretsmanager'))}</KmsKeyId></MasterUserSecret>`;
-    const common = `<Engine>${database.engine}</Engine><MasterUsername>${xml(database.masterUsername)}</MasterUsername><IAMDatabaseAuthenticationEnabled>${database.iamAuthEnabled}</IAMDatabaseAuthenticationEnabled>${secret}${pendingXml}`;
+    const tags = `<TagList>${[...database.tags].map(([key, value]) => `<Tag><Key>${xml(key)}</Key><Value>${xml(value)}</Value></Tag>`).join('')}</TagList>`;
+    const common = `${tags}<Engine>${database.engine}</Engine><MasterUsername>${xml(database.masterUsername)}</MasterUsername><IAMDatabaseAuthenticationEnabled>${database.iamAuthEnabled}</IAMDatabaseAuthenticationEnabled>${secret}${pendingXml}`;
     if (database.kind === 'cluster') {
       return `<DBClusterIdentifier>${xml(database.identifier)}</DBClusterIdentifier><DBClusterArn>${xml(database.arn)}</DBClusterArn><Status>${status}</Status><Endpoint>${xml(database.endpointHost)}</Endpoint><ReaderEndpoint>${xml(database.endpointHost)}</ReaderEndpoint><Port>${database.port}</Port><DbClusterResourceId>${database.resourceId}</DbClusterResourceId>${common}`;
     }

@@ -24,6 +24,8 @@ export interface SimulatedDatabase {
   iamAuthEnabled: boolean;
   /** Describe calls left before a requested change of IAM authentication is applied. */
   pendingIamAuthChange: { readonly enable: boolean; describesLeft: number } | undefined;
+  /** Its tags, as AddTagsToResource and RemoveTagsFromResource leave them. */
+  readonly tags: Map<string, string>;
   readonly server: RunningEmulator;
 }
 
@@ -73,6 +75,7 @@ export function simulateDatabase(spec: SimulatedDatabaseSpec): SimulatedDatabase
     masterSecretArn: rdsManagedSecretArn(location, kind, shapes.uuid(`secret:${identifier}`), shapes.secretArnSuffix(identifier)),
     iamAuthEnabled: spec.iamAuthEnabled,
     pendingIamAuthChange: undefined,
+    tags: new Map(),
     server: spec.server,
   };
 }
