@@ -21,3 +21,4 @@ export * from './provisioning/master-secret';
 export * from './provisioning/read-live-user-state';
 export * from './constructs/existing-iam-auth-database';
 export * from './constructs/database-iam-auth-properties';
+export * from './review';

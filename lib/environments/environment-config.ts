@@ -1,3 +1,4 @@
+import type { WarningAcknowledgement } from '../review/warning-acknowledgement';
 import type { DatabaseEngineFamily, PrivilegedAccessOptIn, UserGrant, UserRemovalPolicy } from '../users/database-user-spec';
 
 /**
@@ -145,6 +146,12 @@ export interface DeclaredUserConfig {
    * @default - none
    */
   readonly connectRoleArns?: readonly string[];
+  /**
+   * Broad grants kept on purpose, each with its reason (`cdk synth` warns about the others; the access review shows
+   * the reasons): `[{ id: 'rds-iam-mysql:WriteOnEveryDatabase', reason: '…' }]`.
+   * @default - none
+   */
+  readonly acknowledgeWarnings?: readonly WarningAcknowledgement[];
 }
 
 export interface EnvironmentConfig {

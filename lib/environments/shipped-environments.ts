@@ -1,3 +1,4 @@
+import { BroadGrantRuleId } from '../review/broad-grant-rules';
 import type { UserGrant } from '../users/database-user-spec';
 import type { EnvironmentConfig } from './environment-config';
 
@@ -36,6 +37,9 @@ const dev: EnvironmentConfig = {
       grants: [{ privileges: ['ALL'], on: 'orders.*' }],
       removalPolicy: 'retain',
       connectRoles: ['OrdersApi'],
+      acknowledgeWarnings: [
+        { id: BroadGrantRuleId.AllPrivileges, reason: 'runs the schema migrations of the orders database, which create, alter and drop its tables' },
+      ],
     },
   ],
 };

@@ -58,6 +58,7 @@ export class IamDatabaseStack extends Stack {
       const user = new IamDatabaseUser(this, `User-${declared.username}`, {
         provisioner: this.provisioner,
         ...declaredUserSpec(declared),
+        acknowledgeWarnings: declared.acknowledgeWarnings,
       });
       users.set(declared.username, user);
       for (const roleName of declared.connectRoles ?? []) {
