@@ -1,5 +1,5 @@
 import { format } from 'mysql2';
-import { RDS_MASTER_GRANTABLE_PRIVILEGES, privilegeLevels } from '../users/privileges';
+import { RDS_MASTER_GRANTABLE_PRIVILEGES, canonicalPrivilegeName, privilegeLevels } from '../users/privileges';
 import type { EmulatorEngine } from './emulator-options';
 
 /** The master user RDS creates by default. */
@@ -52,7 +52,9 @@ export function masterAccountStatements(engine: EmulatorEngine, adminUser: strin
 
 /** Every privilege the emulator's master user holds on an engine, sorted. */
 export function masterPrivileges(engine: EmulatorEngine): string[] {
-  const staticPrivileges = [...RDS_MASTER_GRANTABLE_PRIVILEGES].filter((name) => privilegeLevels(engine, name) !== undefined);
+  const staticPrivileges = [...RDS_MASTER_GRANTABLE_PRIVILEGES]
+    .map((name) => canonicalPrivilegeName(engine, name))
+    .filter((name) => privilegeLevels(engine, name) !== undefined);
   const extra = engine === 'mysql' ? ['CREATE ROLE', 'DROP ROLE', ...RDS_MYSQL_MASTER_DYNAMIC_PRIVILEGES] : [];
-  return [...staticPrivileges, ...extra].sort();
+  return [...new Set([...staticPrivileges, ...extra])].sort();
 }
