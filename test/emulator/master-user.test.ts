@@ -44,19 +44,19 @@ describeEachEngine("the emulator's master user", (engine) => {
     expect(account).toEqual({ plugin: 'AWSAuthenticationPlugin', authentication_string: 'RDS', ssl_type: 'ANY' });
   });
 
-  const refusals: ReadonlyArray<[string, string]> = [
+  const refusals: ReadonlyArray<readonly [string, string]> = [
     ["GRANT SUPER ON *.* TO 'app_writer'@'%'", 'ER_ACCESS_DENIED_ERROR'],
     ["GRANT FILE ON *.* TO 'app_writer'@'%'", 'ER_ACCESS_DENIED_ERROR'],
     ['SET GLOBAL max_connections = 10', 'ER_SPECIFIC_ACCESS_DENIED_ERROR'],
     ["SELECT 1 INTO OUTFILE 'emulator-outfile.txt'", 'ER_SPECIFIC_ACCESS_DENIED_ERROR'],
     ...(engine === 'mysql'
-      ? ([
+      ? [
           // RDS for MySQL 8.0.36+: no direct changes to the grant tables, and RDS's withheld dynamic privileges.
           ["UPDATE mysql.user SET ssl_type = '' WHERE user = 'app_writer'", 'ER_TABLEACCESS_DENIED_ERROR'],
           ["INSERT INTO mysql.db (Host, Db, User) VALUES ('%', 'inventory', 'app_writer')", 'ER_TABLEACCESS_DENIED_ERROR'],
           ["GRANT BACKUP_ADMIN ON *.* TO 'app_writer'@'%'", 'ER_SPECIFIC_ACCESS_DENIED_ERROR'],
           ["GRANT SYSTEM_VARIABLES_ADMIN ON *.* TO 'app_writer'@'%'", 'ER_SPECIFIC_ACCESS_DENIED_ERROR'],
-        ] as const)
+        ] as const
       : []),
   ];
 
