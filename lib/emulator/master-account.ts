@@ -23,31 +23,24 @@ export const RDS_MYSQL_MASTER_DYNAMIC_PRIVILEGES: readonly string[] = [
 ];
 
 /**
- * What RDS for MySQL 8.0.36+ keeps its master user from doing in the `mysql` schema: no direct changes to the grant
- * tables or new objects there (it may still read them). Vanilla MySQL expresses that as a partial revoke.
- * @see https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/Appendix.MySQL.CommonDBATasks.privilege-model.html
- */
-const MYSQL_SCHEMA_CHANGES = [
-  'INSERT', 'UPDATE', 'DELETE', 'CREATE', 'DROP', 'ALTER', 'INDEX', 'REFERENCES', 'CREATE VIEW', 'CREATE ROUTINE',
-  'ALTER ROUTINE', 'EVENT', 'TRIGGER', 'LOCK TABLES', 'CREATE TEMPORARY TABLES',
-];
-
-/**
  * SQL that creates the emulator's master user the way RDS does: a password user on any host holding what the RDS
  * master user holds `WITH GRANT OPTION`, and nothing more (no SUPER, no FILE), so code that works against the
- * emulator does not lean on privileges RDS will refuse it. On MySQL also `CREATE ROLE`, `DROP ROLE` and RDS's
- * dynamic privileges, and no direct changes to `mysql.*`.
+ * emulator does not lean on privileges RDS will refuse it. On MySQL also `CREATE ROLE`, `DROP ROLE` and the dynamic
+ * privileges RDS gives (none of those it withholds).
+ *
+ * Not reproduced: RDS for MySQL 8.0.36+ also keeps its master from changing `mysql.*` tables directly (and so from
+ * granting dynamic privileges it does not hold). Vanilla MySQL can express that only with `partial_revokes`, which
+ * also makes `_` in database-level grants literal, so `GRANT … ON \`my\_db\`.*` would no longer cover `my_db`: the
+ * emulator would then disagree with RDS about the very grants the provisioner writes.
  * @see https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/UsingWithRDS.MasterAccounts.html
  */
 export function masterAccountStatements(engine: EmulatorEngine, adminUser: string, adminPassword: string): string[] {
   const privileges = masterPrivileges(engine);
   // Constant names from the shared catalogue, not input: they are SQL keywords and cannot be placeholders.
-  const statements = [
+  return [
     format('CREATE USER ?@? IDENTIFIED BY ?', [adminUser, '%', adminPassword]),
     format(`GRANT ${privileges.join(', ')} ON *.* TO ?@? WITH GRANT OPTION`, [adminUser, '%']),
   ];
-  if (engine === 'mysql') statements.push(format(`REVOKE ${MYSQL_SCHEMA_CHANGES.join(', ')} ON mysql.* FROM ?@?`, [adminUser, '%']));
-  return statements;
 }
 
 /** Every privilege the emulator's master user holds on an engine, sorted. */

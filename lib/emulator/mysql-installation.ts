@@ -45,8 +45,6 @@ export async function mysqlInstallation(): Promise<ServerInstallation> {
       // No X Protocol listener (it would take port 33060 on every address) and no binary log: only what RDS's clients use.
       '--mysqlx=OFF',
       '--disable-log-bin',
-      // How the master user is kept from changing mysql.* directly, as on RDS for MySQL 8.0.36 and later.
-      '--partial-revokes=ON',
     ],
     templateKey: createHash('sha256')
       .update(JSON.stringify([TEMPLATE_LAYOUT_VERSION, folder, debianVersion, STORAGE_OPTIONS]))
