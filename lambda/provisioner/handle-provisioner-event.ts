@@ -6,16 +6,22 @@ import { convergeUsers, ConvergeLogEntry } from '../../lib/provisioning/converge
 import { connectAsMaster, DEFAULT_CONNECT_RETRY_MS, MasterConnectionError } from '../../lib/provisioning/master-connection';
 import { MasterCredentials, MasterSecretError, readMasterSecret } from '../../lib/provisioning/master-secret';
 import { decodeUserSpecs } from '../../lib/provisioning/provisioner-properties';
+import type { DatabaseUserSpec } from '../../lib/users/database-user-spec';
 import { validateUserSpecs } from '../../lib/users/validate-user-specs';
-import { physicalResourceId } from './physical-resource-id';
-import { parseProvisionerEvent } from './provisioner-event';
+import { deleteScope, failedCreatePhysicalResourceId, physicalResourceId, undoCreatePhysicalResourceId } from './physical-resource-id';
+import { parseProvisionerEvent, parseRequestEnvelope, ParsedProvisionerProperties, ProvisionerEvent } from './provisioner-event';
 import { ProvisionerError } from './provisioner-error';
+import { ProvisionerProgress } from './provisioner-progress';
+import { undoFailedCreate } from './undo-failed-create';
 
-/** What the Provider framework's onEvent handler returns to it. */
-export interface ProvisionerResponse {
-  readonly PhysicalResourceId: string;
+/** How one event ends: what the custom resource response will say. */
+export interface ProvisionerOutcome {
+  readonly status: 'SUCCESS' | 'FAILED';
+  readonly physicalResourceId: string;
+  /** Why it failed: the head says what, for which user, and the fix. */
+  readonly reason?: string;
   /** Statement and user counts, readable with `Fn::GetAtt` (e.g. `created`, `dropped`). */
-  readonly Data: PlanCounts;
+  readonly data?: PlanCounts;
 }
 
 /** Everything the handler takes from its surroundings, so tests drive the real code with their own. */
@@ -26,6 +32,10 @@ export interface ProvisionerDependencies {
   readonly extraCaPem?: string;
   /** Overrides how long the first connection is retried. */
   readonly connectRetryMs?: number;
+  /** Overrides how long a connected server may stay silent mid-statement. */
+  readonly stallTimeoutMs?: number;
+  /** Epoch ms by which the run must be over (the answer is due); connection retries stop in time for it. */
+  readonly deadline?: number;
 }
 
 /**
@@ -34,59 +44,75 @@ export interface ProvisionerDependencies {
  */
 const DELETE_CONNECT_RETRY_MS = 10_000;
 
+/** Time kept after connection retries for reading the live state and running the statements. */
+const WORK_RESERVE_MS = 20_000;
+
 const NO_CHANGE: PlanCounts = { created: 0, altered: 0, granted: 0, revoked: 0, dropped: 0, retained: 0, unchanged: 0, leftAlone: 0 };
 
-/** Create and Update converge the users to the declaration; Delete drops them, except those declared with `retain`. */
-export async function handleProvisionerEvent(rawEvent: unknown, dependencies: ProvisionerDependencies): Promise<ProvisionerResponse> {
-  let credentials: MasterCredentials | undefined;
-  const context: Record<string, unknown> = {};
-  const log = (entry: Readonly<Record<string, unknown>>): void => dependencies.log({ ...context, ...entry });
-  try {
-    const event = parseProvisionerEvent(rawEvent);
-    const properties = event.ResourceProperties;
-    const physicalId = physicalResourceId(properties);
-    Object.assign(context, { requestId: event.RequestId, requestType: event.RequestType, physicalResourceId: physicalId });
+/** What one event asks of the database, decided from the event alone before any I/O. */
+interface EventPlan {
+  readonly event: ProvisionerEvent;
+  readonly properties: ParsedProvisionerProperties;
+  readonly desired: DatabaseUserSpec[];
+  readonly previous: DatabaseUserSpec[];
+  readonly operation: 'converge' | 'remove';
+  /** The physical id a success answers with. */
+  readonly successId: string;
+  /** Users are being made on this database for the first time (a Create, or an Update that moved databases). */
+  readonly firstOnDatabase: boolean;
+}
 
-    const desired = decodeUserSpecs(properties.Users);
-    let previous = event.RequestType === 'Update' ? decodeUserSpecs(event.OldResourceProperties.Users) : [];
-    if (event.RequestType === 'Update' && physicalResourceId(event.OldResourceProperties) !== physicalId) {
-      // Another database: its users are new here, and CloudFormation's Delete of the old id cleans the old one.
-      log({
-        event: 'decision',
-        decision: 'treat-update-as-create',
-        reason: 'the endpoint or port changed',
-        previousPhysicalResourceId: physicalResourceId(event.OldResourceProperties),
-      });
-      previous = [];
-    }
+/**
+ * Create and Update converge the users to the declaration; Delete drops them, except those declared with `retain`.
+ * Never throws for a well-formed request: every failure becomes a FAILED outcome whose physical id tells
+ * CloudFormation's follow-up Delete what is left to undo. `progress` is kept current for the deadline guard.
+ */
+export async function handleProvisionerEvent(
+  rawEvent: unknown,
+  dependencies: ProvisionerDependencies,
+  progress: ProvisionerProgress = new ProvisionerProgress(),
+): Promise<ProvisionerOutcome> {
+  const envelope = parseRequestEnvelope(rawEvent);
+  const context: Record<string, unknown> = { requestId: envelope.RequestId, requestType: envelope.RequestType };
+  const log = (entry: Readonly<Record<string, unknown>>): void => dependencies.log({ ...context, ...entry });
+  progress.failurePhysicalId =
+    envelope.RequestType === 'Create' ? failedCreatePhysicalResourceId(envelope.RequestId) : envelope.PhysicalResourceId;
+  if (envelope.RequestType === 'Delete' && deleteScope(envelope.PhysicalResourceId).kind === 'nothing') {
+    log({ event: 'decision', decision: 'skip-delete', reason: 'the Create this resource came from failed before changing the database' });
+    return { status: 'SUCCESS', physicalResourceId: envelope.PhysicalResourceId, data: NO_CHANGE };
+  }
+
+  let credentials: MasterCredentials | undefined;
+  try {
+    const plan = planEvent(parseProvisionerEvent(rawEvent), log);
+    Object.assign(context, { physicalResourceId: plan.successId });
+    const { properties } = plan;
     // Refuse a bad declaration before reading the secret or connecting (again against the live engine later).
-    validateUserSpecs(desired, { engine: properties.Engine });
-    validateUserSpecs(previous, { engine: properties.Engine });
+    validateUserSpecs(plan.desired, { engine: properties.Engine });
+    validateUserSpecs(plan.previous, { engine: properties.Engine });
     log({
       event: 'request',
+      databaseResourceId: properties.DatabaseResourceId,
       endpoint: properties.Endpoint,
       port: properties.Port,
       engine: properties.Engine,
-      users: desired.length,
-      previousUsers: previous.length,
+      users: plan.desired.length,
+      previousUsers: plan.previous.length,
     });
+    const isDelete = plan.operation === 'remove';
 
-    const isDelete = event.RequestType === 'Delete';
+    progress.stage = `reading the master secret ${properties.MasterSecretArn} from Secrets Manager`;
     try {
       credentials = await readMasterSecret(properties.MasterSecretArn, dependencies.secretsManager);
     } catch (error) {
       if (isDelete && error instanceof MasterSecretError && error.failure === 'not-found') {
-        log({
-          event: 'decision',
-          decision: 'skip-delete',
-          reason: 'the master secret no longer exists, so neither does a database to remove users from',
-          secretArn: properties.MasterSecretArn,
-        });
-        return { PhysicalResourceId: event.PhysicalResourceId, Data: NO_CHANGE };
+        log({ event: 'decision', decision: 'skip-delete', reason: 'the master secret no longer exists, so neither does a database to remove users from' });
+        return { status: 'SUCCESS', physicalResourceId: plan.successId, data: NO_CHANGE };
       }
       throw error;
     }
 
+    progress.stage = `connecting to ${properties.Endpoint}:${properties.Port} as the master user`;
     let connection: Connection;
     try {
       connection = await connectAsMaster({
@@ -95,41 +121,137 @@ export async function handleProvisionerEvent(rawEvent: unknown, dependencies: Pr
         user: credentials.username,
         password: credentials.password,
         ca: dependencies.extraCaPem === undefined ? awsCaBundle.ca : [...awsCaBundle.ca, dependencies.extraCaPem],
-        retryForMs: dependencies.connectRetryMs ?? (isDelete ? DELETE_CONNECT_RETRY_MS : DEFAULT_CONNECT_RETRY_MS),
+        retryForMs: connectRetryMs(dependencies, isDelete),
+        stallTimeoutMs: dependencies.stallTimeoutMs,
       });
     } catch (error) {
       if (isDelete && error instanceof MasterConnectionError && error.failure === 'host-not-found') {
-        log({
-          event: 'decision',
-          decision: 'skip-delete',
-          reason: `${properties.Endpoint} no longer resolves: the database is gone, and its users with it`,
-        });
-        return { PhysicalResourceId: event.PhysicalResourceId, Data: NO_CHANGE };
+        log({ event: 'decision', decision: 'skip-delete', reason: `${properties.Endpoint} no longer resolves: the database is gone, and its users with it` });
+        return { status: 'SUCCESS', physicalResourceId: plan.successId, data: NO_CHANGE };
       }
       throw error;
     }
+    progress.connection = connection;
     try {
-      const result = await convergeUsers(connection, {
-        desired,
-        previous,
-        operation: isDelete ? 'remove' : 'converge',
-        masterUsername: credentials.username,
-        log: (entry: ConvergeLogEntry) => log(entry),
-      });
-      if (result.server.engine !== properties.Engine) {
-        log({
-          event: 'warning',
-          message: `declared for ${properties.Engine} but the server is ${result.server.engine} (${result.server.version}); validated against the server`,
-        });
-      }
-      // On Delete the id must stay the one CloudFormation is deleting.
-      return { PhysicalResourceId: isDelete ? event.PhysicalResourceId : physicalId, Data: result.counts };
+      return await converge(connection, plan, credentials, progress, log, dependencies);
     } finally {
+      progress.connection = undefined;
       await connection.end().catch(() => connection.destroy());
     }
   } catch (error) {
     const safe = ProvisionerError.from(error, [credentials?.password]);
-    log({ event: 'failed', code: safe.code, message: safe.message });
-    throw safe;
+    log({ event: 'failed', code: safe.code, message: safe.message, stage: progress.stage });
+    return { status: 'FAILED', physicalResourceId: progress.failurePhysicalId, reason: `${safe.message} [${safe.code}]` };
   }
+}
+
+/** Decides what the event asks: the user sets to converge or remove, and the physical id. */
+function planEvent(event: ProvisionerEvent, log: (entry: Readonly<Record<string, unknown>>) => void): EventPlan {
+  const properties = event.ResourceProperties;
+  const declared = decodeUserSpecs(properties.Users);
+  const ownId = physicalResourceId(properties.DatabaseResourceId);
+  switch (event.RequestType) {
+    case 'Create':
+      return { event, properties, desired: declared, previous: [], operation: 'converge', successId: ownId, firstOnDatabase: true };
+    case 'Update': {
+      const old = event.OldResourceProperties;
+      if (old.DatabaseResourceId === properties.DatabaseResourceId) {
+        // The same database, however it is reached now: the id stays, so CloudFormation deletes nothing.
+        const previous = decodeUserSpecs(old.Users);
+        return { event, properties, desired: declared, previous, operation: 'converge', successId: event.PhysicalResourceId, firstOnDatabase: false };
+      }
+      // Another database: its users are new here, and CloudFormation's Delete of the old id cleans the old one.
+      log({
+        event: 'decision',
+        decision: 'treat-update-as-create',
+        reason: `the database changed from ${old.DatabaseResourceId} to ${properties.DatabaseResourceId}`,
+        previousPhysicalResourceId: event.PhysicalResourceId,
+      });
+      return { event, properties, desired: declared, previous: [], operation: 'converge', successId: ownId, firstOnDatabase: true };
+    }
+    case 'Delete': {
+      const scope = deleteScope(event.PhysicalResourceId);
+      if (scope.kind === 'undo-create' && scope.preexisting !== undefined) {
+        // Finish undoing a failed Create: what it made goes, retained or not; what existed before stays.
+        const preexisting = scope.preexisting;
+        const made = declared.filter((user) => !preexisting.has(user.username)).map((user) => ({ ...user, removalPolicy: 'drop' as const }));
+        log({ event: 'decision', decision: 'undo-failed-create', preexistingUsers: preexisting.size, usersToRemove: made.length });
+        return { event, properties, desired: made, previous: [], operation: 'remove', successId: event.PhysicalResourceId, firstOnDatabase: false };
+      }
+      return { event, properties, desired: declared, previous: [], operation: 'remove', successId: event.PhysicalResourceId, firstOnDatabase: false };
+    }
+  }
+}
+
+async function converge(
+  connection: Connection,
+  plan: EventPlan,
+  credentials: MasterCredentials,
+  progress: ProvisionerProgress,
+  log: (entry: Readonly<Record<string, unknown>>) => void,
+  dependencies: ProvisionerDependencies,
+): Promise<ProvisionerOutcome> {
+  const { properties } = plan;
+  let planned: Parameters<NonNullable<Parameters<typeof convergeUsers>[1]['onPlanned']>>[0] | undefined;
+  let ran = 0;
+  progress.stage = `reading the live state of ${plan.desired.length + plan.previous.length} user(s) on ${properties.Endpoint}`;
+  try {
+    const result = await convergeUsers(connection, {
+      desired: plan.desired,
+      previous: plan.previous,
+      operation: plan.operation,
+      masterUsername: credentials.username,
+      onPlanned: (made) => {
+        planned = made;
+        if (plan.firstOnDatabase && plan.event.RequestType === 'Create') {
+          const preexisting = plan.desired.filter((user) => made.live.get(user.username)?.exists === true).map((user) => user.username);
+          progress.failurePhysicalId = undoCreatePhysicalResourceId(properties.DatabaseResourceId, preexisting);
+        }
+      },
+      log: (entry: ConvergeLogEntry) => {
+        if (entry.event === 'statement') ran += 1;
+        if (planned !== undefined) {
+          const next = planned.plan.statements[ran];
+          if (next !== undefined) progress.stage = `running statement ${ran + 1} of ${planned.plan.statements.length} (${next.kind} for user '${next.username}')`;
+        }
+        log(entry);
+      },
+    });
+    if (result.server.engine !== properties.Engine) {
+      log({
+        event: 'warning',
+        message: `declared for ${properties.Engine} but the server is ${result.server.engine} (${result.server.version}); validated against the server`,
+      });
+    }
+    return { status: 'SUCCESS', physicalResourceId: plan.successId, data: result.counts };
+  } catch (error) {
+    if (plan.firstOnDatabase && !progress.abandoned) {
+      const undone = await undoFailedCreate(error, {
+        connection,
+        reconnect: () =>
+          connectAsMaster({
+            host: properties.Endpoint,
+            port: properties.Port,
+            user: credentials.username,
+            password: credentials.password,
+            ca: dependencies.extraCaPem === undefined ? awsCaBundle.ca : [...awsCaBundle.ca, dependencies.extraCaPem],
+            retryForMs: 5_000,
+            connectTimeoutMs: 5_000,
+            stallTimeoutMs: 10_000,
+          }),
+        log,
+        progress,
+      });
+      // Back as it was: the rollback Delete has nothing left to do.
+      if (undone && plan.event.RequestType === 'Create') progress.failurePhysicalId = failedCreatePhysicalResourceId(plan.event.RequestId);
+    }
+    throw error;
+  }
+}
+
+/** Connection retries stop in time to leave room for the work itself before the deadline. */
+function connectRetryMs(dependencies: ProvisionerDependencies, isDelete: boolean): number {
+  const wanted = dependencies.connectRetryMs ?? (isDelete ? DELETE_CONNECT_RETRY_MS : DEFAULT_CONNECT_RETRY_MS);
+  if (dependencies.deadline === undefined) return wanted;
+  return Math.max(0, Math.min(wanted, dependencies.deadline - Date.now() - WORK_RESERVE_MS));
 }

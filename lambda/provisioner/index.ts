@@ -1,12 +1,15 @@
-import type { ProvisionerResponse } from './handle-provisioner-event';
+import type { LambdaContext } from './answer-cloudformation';
+import type { CloudFormationResponse } from './cloudformation-response';
 
 /**
- * The provisioner Lambda: the `onEventHandler` of the DatabaseUserProvisioner's custom resource Provider.
+ * The provisioner Lambda: the service token of the DatabaseUserProvisioner's custom resource. CloudFormation invokes
+ * it with the request and it answers on the request's ResponseURL itself (see `answer-cloudformation.ts`).
  *
  * Environment:
  * - `RDS_IAM_EXTRA_CA_PEM`: a CA certificate (PEM) trusted besides the Amazon RDS bundle, for servers that are not
  *   RDS such as the local emulator. Unset in real deployments.
  * - `RDS_IAM_CONNECT_RETRY_MS`: how long to retry the first connection (default 60 s; 10 s on Delete).
+ * - `RDS_IAM_STALL_TIMEOUT_MS`: how long a connected server may stay silent mid-statement (default 30 s).
  */
 
 /**
@@ -17,7 +20,7 @@ import type { ProvisionerResponse } from './handle-provisioner-event';
  */
 let provisioner: Promise<typeof import('./provision-database-users')> | undefined;
 
-export const handler = async (event: unknown): Promise<ProvisionerResponse> => {
+export const handler = async (event: unknown, context: LambdaContext): Promise<CloudFormationResponse> => {
   provisioner ??= import('./provision-database-users');
-  return (await provisioner).provisionDatabaseUsers(event);
+  return (await provisioner).provisionDatabaseUsers(event, context);
 };

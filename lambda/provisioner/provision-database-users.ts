@@ -1,5 +1,6 @@
 import { createSecretsManagerClient } from '../../lib/provisioning/master-secret';
-import { handleProvisionerEvent, ProvisionerResponse } from './handle-provisioner-event';
+import { answerCloudFormation, LambdaContext } from './answer-cloudformation';
+import type { CloudFormationResponse } from './cloudformation-response';
 
 /**
  * Everything the provisioner runs, behind the one lazy boundary of `index.ts`: the handler's event parsing,
@@ -15,17 +16,18 @@ function logJsonLine(entry: Readonly<Record<string, unknown>>): void {
   console.log(JSON.stringify(entry));
 }
 
-function retryFromEnvironment(): number | undefined {
-  const value = process.env.RDS_IAM_CONNECT_RETRY_MS;
+function millisecondsFromEnvironment(name: string): number | undefined {
+  const value = process.env[name];
   return value !== undefined && /^\d+$/.test(value) ? Number(value) : undefined;
 }
 
-/** Handles one custom resource event with this container's Secrets Manager client and environment. */
-export function provisionDatabaseUsers(event: unknown): Promise<ProvisionerResponse> {
-  return handleProvisionerEvent(event, {
+/** Handles one CloudFormation request with this container's Secrets Manager client and environment, and answers it. */
+export function provisionDatabaseUsers(event: unknown, context: LambdaContext): Promise<CloudFormationResponse> {
+  return answerCloudFormation(event, context, {
     secretsManager,
     log: logJsonLine,
     extraCaPem: process.env.RDS_IAM_EXTRA_CA_PEM || undefined,
-    connectRetryMs: retryFromEnvironment(),
+    connectRetryMs: millisecondsFromEnvironment('RDS_IAM_CONNECT_RETRY_MS'),
+    stallTimeoutMs: millisecondsFromEnvironment('RDS_IAM_STALL_TIMEOUT_MS'),
   });
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ProvisionerProperty } from '../../lib/provisioning/provisioner-properties';
+import { parseSecretArn } from '../../lib/provisioning/secret-arn';
 
 /**
  * The CloudFormation custom resource events the provisioner accepts, one zod schema per request type, as the
@@ -15,8 +16,18 @@ const portSchema = z
   .transform(Number)
   .refine((port) => port >= 1 && port <= 65535, 'must be between 1 and 65535');
 
+/** Any ARN Secrets Manager issues, RDS-managed `rds!cluster-…` names included; the reason names the part that is off. */
+const secretArnSchema = z.string().superRefine((arn, context) => {
+  const parsed = parseSecretArn(arn);
+  if ('problem' in parsed) context.addIssue({ code: z.ZodIssueCode.custom, message: `must be a Secrets Manager secret ARN: it ${parsed.problem}` });
+});
+
+/** `cluster-` + the cluster resource id, or `db-` + the instance's DbiResourceId, as RDS issues them. */
+const DATABASE_RESOURCE_ID = /^(cluster|db)-[A-Za-z0-9]{1,64}$/;
+
 export const provisionerPropertiesSchema = z.object({
-  [ProvisionerProperty.MasterSecretArn]: z.string().regex(/^arn:[\w-]+:secretsmanager:[\w-]+:\d{12}:secret:[\w/+=.@-]+$/, 'must be a Secrets Manager secret ARN'),
+  [ProvisionerProperty.MasterSecretArn]: secretArnSchema,
+  [ProvisionerProperty.DatabaseResourceId]: z.string().regex(DATABASE_RESOURCE_ID, 'must be an RDS resource id: cluster-… or db-…'),
   [ProvisionerProperty.Endpoint]: z.string().regex(HOST_NAME, 'must be a DNS host name'),
   [ProvisionerProperty.Port]: portSchema,
   [ProvisionerProperty.Engine]: z.enum(['mysql', 'mariadb']),
@@ -27,6 +38,7 @@ export type ParsedProvisionerProperties = z.infer<typeof provisionerPropertiesSc
 
 const commonFields = {
   RequestId: z.string(),
+  ResponseURL: z.string().url(),
   LogicalResourceId: z.string(),
   StackId: z.string(),
   ResourceType: z.string(),
@@ -46,6 +58,24 @@ export const provisionerEventSchema = z.discriminatedUnion('RequestType', [creat
 
 export type ProvisionerEvent = z.infer<typeof provisionerEventSchema>;
 
+/**
+ * The fields every request carries whatever its properties: enough to answer CloudFormation (and to recognise a
+ * Delete with nothing to do) even when the properties are invalid.
+ */
+const requestEnvelopeSchema = z.discriminatedUnion('RequestType', [
+  z.object({ RequestType: z.literal('Create'), RequestId: z.string(), ResponseURL: z.string().url(), StackId: z.string(), LogicalResourceId: z.string() }),
+  z.object({
+    RequestType: z.enum(['Update', 'Delete']),
+    RequestId: z.string(),
+    ResponseURL: z.string().url(),
+    StackId: z.string(),
+    LogicalResourceId: z.string(),
+    PhysicalResourceId: z.string(),
+  }),
+]);
+
+export type RequestEnvelope = z.infer<typeof requestEnvelopeSchema>;
+
 export class ProvisionerEventError extends Error {
   public readonly code = 'RDS_IAM_INVALID_PROVISIONER_EVENT';
   constructor(message: string) {
@@ -54,12 +84,23 @@ export class ProvisionerEventError extends Error {
   }
 }
 
+const MAX_PROBLEMS_SHOWN = 5;
+
+/** Parses the request fields; throws {@link ProvisionerEventError} when the event cannot be answered at all. */
+export function parseRequestEnvelope(event: unknown): RequestEnvelope {
+  const parsed = requestEnvelopeSchema.safeParse(event);
+  if (parsed.success) return parsed.data;
+  throw new ProvisionerEventError(
+    `not a CloudFormation custom resource request: ${parsed.error.issues.slice(0, MAX_PROBLEMS_SHOWN).map((issue) => `${issue.path.join('.') || '(event)'}: ${issue.message}`).join('; ')}`,
+  );
+}
+
 /** Parses the event; throws {@link ProvisionerEventError} naming every field that does not fit. */
 export function parseProvisionerEvent(event: unknown): ProvisionerEvent {
   const parsed = provisionerEventSchema.safeParse(event);
   if (parsed.success) return parsed.data;
   const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(event)'}: ${issue.message}`);
-  throw new ProvisionerEventError(
-    `the custom resource event does not match what the DatabaseUserProvisioner construct sends: ${problems.join('; ')}`,
-  );
+  const shown = problems.slice(0, MAX_PROBLEMS_SHOWN).join('; ');
+  const more = problems.length > MAX_PROBLEMS_SHOWN ? ` (and ${problems.length - MAX_PROBLEMS_SHOWN} more)` : '';
+  throw new ProvisionerEventError(`the custom resource event does not match what the DatabaseUserProvisioner construct sends: ${shown}${more}`);
 }

@@ -1,14 +1,14 @@
 import { CustomResource, Duration, Lazy, Tokenization } from 'aws-cdk-lib';
 import type { SubnetSelection } from 'aws-cdk-lib/aws-ec2';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
-import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { Provider } from 'aws-cdk-lib/custom-resources';
+import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct, IConstruct } from 'constructs';
 import { ProvisionerProperty, encodeUserSpecs } from '../provisioning/provisioner-properties';
 import type { DatabaseUserSpec } from '../users/database-user-spec';
 import { formatGrantTarget } from '../users/grant-target';
 import { UserSpecValidationError, ValidatedUser, validateUserSpecs } from '../users/validate-user-specs';
 import { newBundledHandler } from './bundled-handler';
+import { provisionerCapacityProblems } from './provisioner-capacity';
 import { IamDatabaseDeclarationError } from './declaration-error';
 import type { IIamAuthDatabase } from './iam-auth-database';
 import { ProvisionerNetwork } from './provisioner-network';
@@ -36,6 +36,14 @@ export interface DatabaseUserProvisionerProps {
   readonly logRetention?: RetentionDays;
 }
 
+/**
+ * How long CloudFormation waits for an answer: the handler always answers before its own timeout, but when the
+ * Lambda service retries a crashed invocation (twice, a minute or two apart) the answer can come from the third.
+ */
+function answerTimeout(timeout: Duration): Duration {
+  return Duration.seconds(Math.min(3600, timeout.toSeconds() * 3 + 180));
+}
+
 /** The CloudFormation type of the one custom resource that carries every user of a database. */
 export const PROVISIONER_RESOURCE_TYPE = 'Custom::RdsIamDatabaseUsers';
 
@@ -60,6 +68,7 @@ export class DatabaseUserProvisioner extends Construct {
     const { database } = props;
     this.database = database;
     const vpcSubnets = props.vpcSubnets ?? database.vpcSubnets;
+    const timeout = props.timeout ?? Duration.minutes(5);
 
     this.network = new ProvisionerNetwork(this, 'Network', {
       database,
@@ -69,7 +78,7 @@ export class DatabaseUserProvisioner extends Construct {
     this.handler = newBundledHandler(this, 'Handler', {
       lambdaName: 'provisioner',
       description: `rds-iam-mysql: converges the IAM database users of ${database.displayName}`,
-      timeout: props.timeout ?? Duration.minutes(5),
+      timeout,
       vpc: database.vpc,
       vpcSubnets,
       securityGroups: [this.network.securityGroup],
@@ -78,16 +87,16 @@ export class DatabaseUserProvisioner extends Construct {
     // GetSecretValue and DescribeSecret on this one secret (and decrypt with its key when it has its own).
     database.masterSecret.grantRead(this.handler);
 
-    const provider = new Provider(this, 'Provider', {
-      onEventHandler: this.handler,
-      logGroup: new LogGroup(this, 'ProviderLogs', { retention: props.logRetention ?? RetentionDays.ONE_MONTH }),
-    });
-
+    // The handler answers CloudFormation itself rather than through the Provider framework: the framework answers
+    // the rollback Delete of a failed Create alone (its CREATE_FAILED marker), which would leave that Create's users
+    // behind. See lambda/provisioner/physical-resource-id.ts.
     this.customResource = new CustomResource(this, 'Users', {
-      serviceToken: provider.serviceToken,
+      serviceToken: this.handler.functionArn,
       resourceType: PROVISIONER_RESOURCE_TYPE,
+      serviceTimeout: answerTimeout(timeout),
       properties: {
         [ProvisionerProperty.MasterSecretArn]: database.masterSecret.secretArn,
+        [ProvisionerProperty.DatabaseResourceId]: database.resourceId,
         [ProvisionerProperty.Endpoint]: database.endpoint,
         [ProvisionerProperty.Port]: Tokenization.stringifyNumber(database.port),
         [ProvisionerProperty.Engine]: database.engine,
@@ -98,6 +107,12 @@ export class DatabaseUserProvisioner extends Construct {
     this.customResource.node.addDependency(database.availability, this.network, ...database.connections.securityGroups);
 
     this.node.addValidation({ validate: () => this.validateUserSet() });
+    this.node.addValidation({
+      validate: () =>
+        provisionerCapacityProblems(this.userSpecs, encodeUserSpecs(this.wireUserSpecs()), timeout.toSeconds()).map(
+          (problem) => `${this.node.path}: ${problem.limit}: ${problem.message}`,
+        ),
+    });
   }
 
   /** Every user declared on this provisioner, in declaration order. */

@@ -1,5 +1,6 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { Grant, IGrantable } from 'aws-cdk-lib/aws-iam';
+import { databaseKeyOf, grantConnectMerged } from './connect-grants';
 import { Construct, Dependable } from 'constructs';
 import type { DatabaseUserSpec, UserGrant, UserRemovalPolicy } from '../users/database-user-spec';
 import { UserSpecValidationError, validateUserSpecs } from '../users/validate-user-specs';
@@ -84,7 +85,7 @@ export class IamDatabaseUser extends Construct {
 
   /** Allows `grantee` to generate IAM tokens for this user (`rds-db:connect` on this user's ARN only). */
   public grantConnect(grantee: IGrantable): Grant {
-    return Grant.addToPrincipal({ grantee, actions: ['rds-db:connect'], resourceArns: [this.connectArn] });
+    return grantConnectMerged(grantee, databaseKeyOf(this.database.resourceId), this.username, this.connectArn, this);
   }
 
   private validateOwnDeclaration(): void {

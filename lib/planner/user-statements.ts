@@ -16,6 +16,11 @@ export interface PlannedStatement {
   readonly sql: string;
   readonly username: string;
   readonly kind: PlannedStatementKind;
+  /**
+   * The statement that takes this one back, used to undo a failed Create; absent where none can (converting a
+   * password user to IAM loses the password; a dropped user's grants are gone).
+   */
+  readonly undo?: PlannedStatement;
 }
 
 /** `GRANT OPTION` as it appears in a REVOKE. */
@@ -59,6 +64,7 @@ export function createUserStatement(engine: DatabaseEngineFamily, username: stri
     kind: 'create-user',
     username,
     sql: `CREATE USER IF NOT EXISTS ${account(username)} ${iamIdentification(engine)} ${requireClause(requireSsl)}`,
+    undo: dropUserStatement(username),
   };
 }
 
@@ -71,25 +77,44 @@ export function adoptUserStatement(engine: DatabaseEngineFamily, username: strin
   };
 }
 
-export function requireSslStatement(username: string, requireSsl: boolean): PlannedStatement {
+function requireSslOnly(username: string, requireSsl: boolean): PlannedStatement {
   return { kind: 'alter-user', username, sql: `ALTER USER ${account(username)} ${requireClause(requireSsl)}` };
 }
 
-export function grantStatement(username: string, target: ServerGrantTarget, privileges: readonly string[]): PlannedStatement {
+export function requireSslStatement(username: string, requireSsl: boolean): PlannedStatement {
+  return { ...requireSslOnly(username, requireSsl), undo: requireSslOnly(username, !requireSsl) };
+}
+
+function grantOnly(username: string, target: ServerGrantTarget, privileges: readonly string[], withGrantOption: boolean): PlannedStatement {
   return {
     kind: 'grant',
     username,
-    sql: `GRANT ${privilegeList(privileges, target)} ON ${serverGrantTargetSql(target)} TO ${account(username)}`,
+    sql: `GRANT ${privilegeList(privileges, target)} ON ${serverGrantTargetSql(target)} TO ${account(username)}${withGrantOption ? ' WITH GRANT OPTION' : ''}`,
   };
 }
 
-/** Revokes privileges (and `GRANT OPTION`, which may be listed with them, except on a column) on one target. */
-export function revokeStatement(username: string, target: ServerGrantTarget, privileges: readonly string[]): PlannedStatement {
+function revokeOnly(username: string, target: ServerGrantTarget, privileges: readonly string[]): PlannedStatement {
   return {
     kind: 'revoke',
     username,
     sql: `REVOKE ${privilegeList(privileges, target)} ON ${serverGrantTargetSql(target)} FROM ${account(username)}`,
   };
+}
+
+export function grantStatement(username: string, target: ServerGrantTarget, privileges: readonly string[]): PlannedStatement {
+  return { ...grantOnly(username, target, privileges, false), undo: revokeOnly(username, target, privileges) };
+}
+
+/** Revokes privileges (and `GRANT OPTION`, which may be listed with them, except on a column) on one target. */
+export function revokeStatement(username: string, target: ServerGrantTarget, privileges: readonly string[]): PlannedStatement {
+  const regranted = privileges.filter((privilege) => privilege !== GRANT_OPTION);
+  const undo = regranted.length > 0 ? grantOnly(username, target, regranted, regranted.length < privileges.length) : undefined;
+  return { ...revokeOnly(username, target, privileges), ...(undo === undefined ? {} : { undo }) };
+}
+
+/** The statements that take back `executed`, last first. */
+export function undoStatements(executed: readonly PlannedStatement[]): PlannedStatement[] {
+  return [...executed].reverse().flatMap((statement) => (statement.undo === undefined ? [] : [statement.undo]));
 }
 
 export function dropUserStatement(username: string): PlannedStatement {

@@ -4,6 +4,8 @@ import { planUserChanges, PlanCounts, PlanOperation, UserChangePlan } from '../p
 import type { PlannedStatement } from '../planner/user-statements';
 import type { DatabaseEngineFamily, DatabaseUserSpec } from '../users/database-user-spec';
 import { usernameProblems, UserSpecValidationError, validateUserSpecs } from '../users/validate-user-specs';
+import type { LiveUserState } from '../planner/live-user-state';
+import { SERVER_STALLED } from './master-connection';
 import { detectServer, readLiveUserState, ServerTraits } from './read-live-user-state';
 
 /** One structured log entry; the caller decides where it goes (the Lambda prints one JSON line each). */
@@ -27,6 +29,11 @@ export interface ConvergeUsersOptions {
    * @default - no logging
    */
   readonly log?: (entry: ConvergeLogEntry) => void;
+  /**
+   * Called once the plan is made, before any statement runs, with the live state it was made from: the provisioner
+   * keeps both to undo a Create that fails half-way.
+   */
+  readonly onPlanned?: (planned: { readonly plan: UserChangePlan; readonly live: ReadonlyMap<string, LiveUserState> }) => void;
 }
 
 export interface ConvergeResult {
@@ -45,17 +52,23 @@ const STATEMENT_FAILURE_HINTS: Readonly<Record<string, string>> = {
   ER_DBACCESS_DENIED_ERROR: 'the master user cannot grant this privilege on this target',
   ER_ACCESS_DENIED_ERROR: 'the master user cannot grant this privilege',
   ER_SPECIFIC_ACCESS_DENIED_ERROR: 'the master user lacks the privilege this statement needs',
+  ER_LOCK_WAIT_TIMEOUT: 'another session holds a lock on the grant tables: find it with SHOW PROCESSLIST',
+  [SERVER_STALLED]: 'the server stopped answering mid-statement: check its health (CPU, storage, locks) and deploy again',
 };
 
 /** A statement of the plan failed; the ones before it were applied and a re-run converges from there. */
 export class StatementFailedError extends Error {
   public readonly code = 'RDS_IAM_STATEMENT_FAILED';
+  /** How many statements ran before this one. */
+  public readonly executedBefore: number;
   constructor(
     public readonly statement: PlannedStatement,
-    public readonly executedBefore: number,
+    /** The statements that ran before this one, in order. */
+    public readonly executedStatements: readonly PlannedStatement[],
     public readonly total: number,
     options: { cause: unknown },
   ) {
+    const executedBefore = executedStatements.length;
     const code = String((options.cause as { code?: unknown })?.code ?? '');
     const hint = STATEMENT_FAILURE_HINTS[code];
     const reason = `${options.cause instanceof Error ? options.cause.message : String(options.cause)}${hint === undefined ? '' : ` (${hint})`}`;
@@ -64,6 +77,7 @@ export class StatementFailedError extends Error {
         `The ${executedBefore} statement(s) before it were applied; fix the cause and deploy again, which converges from the current state.`,
       options,
     );
+    this.executedBefore = executedBefore;
     this.name = 'StatementFailedError';
   }
 }
@@ -107,23 +121,10 @@ export async function convergeUsers(connection: Connection, options: ConvergeUse
   });
   for (const user of plan.leftAloneUsers) log({ event: 'user-left-alone', username: user.username, reason: user.reason });
   for (const username of plan.retainedUsers) log({ event: 'user-retained', username });
+  options.onPlanned?.({ plan, live });
 
   const dryRun = options.dryRun ?? false;
-  let executed = 0;
-  if (!dryRun) {
-    for (const statement of plan.statements) {
-      const start = performance.now();
-      try {
-        await connection.query(statement.sql);
-      } catch (cause) {
-        log({ event: 'statement-failed', kind: statement.kind, username: statement.username, sql: statement.sql });
-        throw new StatementFailedError(statement, executed, plan.statements.length, { cause });
-      }
-      executed += 1;
-      const durationMs = Math.round((performance.now() - start) * 10) / 10;
-      log({ event: 'statement', kind: statement.kind, username: statement.username, sql: statement.sql, durationMs });
-    }
-  }
+  const executed = dryRun ? 0 : await runStatements(connection, plan.statements, log);
   log({
     event: dryRun ? 'planned' : 'converged',
     operation: options.operation,
@@ -133,4 +134,27 @@ export async function convergeUsers(connection: Connection, options: ConvergeUse
     changedUsers: plan.changedUsers,
   });
   return { server, plan, counts: plan.counts, executed, dryRun };
+}
+
+/**
+ * Runs statements one after the other on one connection, one log entry each with its duration, stopping at the
+ * first failure with a {@link StatementFailedError} that says how many ran. Returns how many ran.
+ */
+export async function runStatements(
+  connection: Connection,
+  statements: readonly PlannedStatement[],
+  log: (entry: ConvergeLogEntry) => void,
+): Promise<number> {
+  for (const [index, statement] of statements.entries()) {
+    const start = performance.now();
+    try {
+      await connection.query(statement.sql);
+    } catch (cause) {
+      log({ event: 'statement-failed', kind: statement.kind, username: statement.username, sql: statement.sql });
+      throw new StatementFailedError(statement, statements.slice(0, index), statements.length, { cause });
+    }
+    const durationMs = Math.round((performance.now() - start) * 10) / 10;
+    log({ event: 'statement', kind: statement.kind, username: statement.username, sql: statement.sql, durationMs });
+  }
+  return statements.length;
 }

@@ -31,10 +31,21 @@ export interface MasterConnectionOptions {
    * @default 10_000
    */
   readonly connectTimeoutMs?: number;
+  /**
+   * Once connected, how long the server may stay silent while a statement waits for its answer before the
+   * connection is destroyed and the statement fails with {@link SERVER_STALLED}: a stalled server ends the run
+   * well before the Lambda's own timeout. Statements the provisioner runs take milliseconds.
+   * @default 30_000
+   */
+  readonly stallTimeoutMs?: number;
 }
 
+/** The error code of a statement whose server stopped answering (see {@link MasterConnectionOptions.stallTimeoutMs}). */
+export const SERVER_STALLED = 'RDS_IAM_SERVER_STALLED';
+export const DEFAULT_STALL_TIMEOUT_MS = 30_000;
+
 /** What went wrong, for callers that decide on it (a Delete treats `host-not-found` as "the database is gone"). */
-export type MasterConnectionFailure = 'host-not-found' | 'unreachable' | 'refused' | 'tls' | 'access-denied' | 'other';
+export type MasterConnectionFailure = 'host-not-found' | 'unreachable' | 'refused' | 'silent' | 'tls' | 'access-denied' | 'other';
 
 export class MasterConnectionError extends Error {
   public readonly code = 'RDS_IAM_MASTER_CONNECTION_FAILED';
@@ -68,6 +79,24 @@ function classify(error: unknown): MasterConnectionFailure {
   return 'other';
 }
 
+/**
+ * Ends the connection when the server sends nothing for `timeoutMs` while we wait on it. Every statement is sent
+ * and answered one at a time, so silence on the socket means the statement in flight is stuck.
+ */
+function watchForStall(socket: net.Socket, timeoutMs: number, where: string): void {
+  socket.setTimeout(timeoutMs, () => {
+    const error = Object.assign(
+      new Error(`the server at ${where} stopped answering: nothing received for ${Math.round(timeoutMs / 1000)}s while a statement was in flight`),
+      { code: SERVER_STALLED },
+    );
+    socket.destroy(error);
+  });
+}
+
+function isTimeout(error: unknown): boolean {
+  return String((error as { code?: unknown })?.code ?? '') === 'ETIMEDOUT';
+}
+
 /** Failures that time can fix; the others (wrong password, untrusted certificate) fail at once. */
 const TRANSIENT: ReadonlySet<MasterConnectionFailure> = new Set(['host-not-found', 'unreachable', 'refused']);
 
@@ -76,6 +105,9 @@ const LIKELY_CAUSE: Record<MasterConnectionFailure, string> = {
   'unreachable':
     "no route to the database: allow the provisioner's security group in the database's security group on this port, and check the subnets",
   'refused': 'nothing accepted the connection on this port: a wrong port, or the instance is not available yet',
+  'silent':
+    'the server accepted the TCP connection but sent no MySQL handshake in time: it is stalled or overloaded, or the port ' +
+    'belongs to something that is not a MySQL server',
   'tls':
     'the server certificate did not verify against the trusted CAs for this host name (the Amazon RDS bundle by default): ' +
     'connect through the RDS endpoint name, or give the CA of a non-RDS server',
@@ -94,12 +126,21 @@ export async function connectAsMaster(options: MasterConnectionOptions): Promise
   const servername = options.servername ?? options.host;
   let backoffMs = FIRST_BACKOFF_MS;
   for (let attempt = 1; ; attempt += 1) {
+    // Our own socket: mysql2 verifies the certificate against `host` (the name to verify), the bytes go to
+    // `options.host`, and knowing whether TCP connected tells a silent server from an unreachable one.
+    let tcpConnected = false;
+    let socket: net.Socket | undefined;
     try {
-      return await createConnection({
-        // mysql2 verifies the certificate against `host`; when the name to verify differs, connect the socket ourselves.
+      const connection = await createConnection({
         host: servername,
         port: options.port,
-        ...(servername === options.host ? {} : { stream: () => net.connect(options.port, options.host).setNoDelay(true) }),
+        stream: () => {
+          socket = net.connect(options.port, options.host).setNoDelay(true);
+          socket.once('connect', () => {
+            tcpConnected = true;
+          });
+          return socket;
+        },
         user: options.user,
         password: options.password,
         connectTimeout: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
@@ -112,8 +153,10 @@ export async function connectAsMaster(options: MasterConnectionOptions): Promise
         multipleStatements: false,
         supportBigNumbers: true,
       });
+      if (socket !== undefined) watchForStall(socket, options.stallTimeoutMs ?? DEFAULT_STALL_TIMEOUT_MS, `${options.host}:${options.port}`);
+      return connection;
     } catch (cause) {
-      const failure = classify(cause);
+      const failure = tcpConnected && isTimeout(cause) ? 'silent' : classify(cause);
       if (TRANSIENT.has(failure) && Date.now() + backoffMs < deadline) {
         await sleep(backoffMs);
         backoffMs = Math.min(backoffMs * 2, MAX_BACKOFF_MS);

@@ -38,12 +38,21 @@ export const SECRET_CONNECTION_TIMEOUT_MS = 3_000;
 export const SECRET_REQUEST_TIMEOUT_MS = 5_000;
 export const SECRET_MAX_ATTEMPTS = 3;
 
-/** A Secrets Manager client with the short timeouts and bounded retries above. */
+/**
+ * A Secrets Manager client with the short timeouts and bounded retries above. `throwOnRequestTimeout` makes the
+ * request timeout an error (without it the installed HTTP handler only logs a warning and waits on), and the socket
+ * timeout ends a connection that was accepted but goes silent: an endpoint that never answers fails in seconds.
+ */
 export function createSecretsManagerClient(region?: string): SecretsManagerClient {
   return new SecretsManagerClient({
     ...(region === undefined ? {} : { region }),
     maxAttempts: SECRET_MAX_ATTEMPTS,
-    requestHandler: { connectionTimeout: SECRET_CONNECTION_TIMEOUT_MS, requestTimeout: SECRET_REQUEST_TIMEOUT_MS },
+    requestHandler: {
+      connectionTimeout: SECRET_CONNECTION_TIMEOUT_MS,
+      requestTimeout: SECRET_REQUEST_TIMEOUT_MS,
+      socketTimeout: SECRET_REQUEST_TIMEOUT_MS,
+      throwOnRequestTimeout: true,
+    },
   });
 }
 
@@ -51,7 +60,7 @@ const NETWORK_ERROR_CODES = new Set(['ETIMEDOUT', 'ECONNREFUSED', 'ECONNRESET', 
 
 function classify(error: unknown): MasterSecretFailure {
   const { name, code } = (error ?? {}) as { name?: string; code?: string };
-  if (name === 'TimeoutError' || name === 'RequestTimeout' || (code !== undefined && NETWORK_ERROR_CODES.has(code))) return 'unreachable';
+  if (name === 'TimeoutError' || name === 'RequestTimeout' || name === 'AbortError' || (code !== undefined && NETWORK_ERROR_CODES.has(code))) return 'unreachable';
   if (name === 'AccessDeniedException' || name === 'DecryptionFailure') return 'access-denied';
   if (name === 'ResourceNotFoundException') return 'not-found';
   return 'other';
@@ -59,7 +68,7 @@ function classify(error: unknown): MasterSecretFailure {
 
 const LIKELY_CAUSE: Record<Exclude<MasterSecretFailure, 'malformed'>, string> = {
   'unreachable':
-    'Secrets Manager did not answer in time. The likely cause: the provisioner runs in subnets with no route to Secrets Manager; ' +
+    `Secrets Manager did not answer within ${SECRET_REQUEST_TIMEOUT_MS / 1000}s (${SECRET_MAX_ATTEMPTS} attempts). The likely cause: the provisioner runs in subnets with no route to Secrets Manager; ` +
     'add an interface VPC endpoint for secretsmanager or a NAT gateway to those subnets',
   'access-denied':
     "the provisioner's role may not read it: grant secretsmanager:GetSecretValue on the secret and kms:Decrypt on its key",

@@ -10,6 +10,11 @@ import type { DatabaseEngineFamily, DatabaseUserSpec } from '../users/database-u
 export const ProvisionerProperty = {
   /** ARN of the Secrets Manager secret holding `username` and `password` of the master user. */
   MasterSecretArn: 'MasterSecretArn',
+  /**
+   * The database's identity: the cluster resource id (`cluster-…`) or the instance's DbiResourceId (`db-…`). The
+   * physical id follows it, so reaching the same database by another name never replaces the resource.
+   */
+  DatabaseResourceId: 'DatabaseResourceId',
   /** Writer endpoint host name of the cluster or instance. */
   Endpoint: 'Endpoint',
   Port: 'Port',
@@ -22,6 +27,7 @@ export const ProvisionerProperty = {
 /** What the Lambda receives in `ResourceProperties` (CloudFormation passes every scalar as a string). */
 export interface ProvisionerProperties {
   readonly [ProvisionerProperty.MasterSecretArn]: string;
+  readonly [ProvisionerProperty.DatabaseResourceId]: string;
   readonly [ProvisionerProperty.Endpoint]: string;
   readonly [ProvisionerProperty.Port]: string;
   readonly [ProvisionerProperty.Engine]: DatabaseEngineFamily;

@@ -38,14 +38,12 @@ export function providerFrameworkSuppressions(): NagPackSuppression[] {
   ];
 }
 
-/** Findings on the provisioner: its VPC function's managed policies and the Provider framework. */
+/** Findings on the provisioner: its VPC function's managed policies (it answers CloudFormation itself, no framework). */
 export function suppressProvisionerFindings(provisioner: DatabaseUserProvisioner): void {
   NagSuppressions.addResourceSuppressions(provisioner.handler, [
     { id: 'AwsSolutions-IAM4', reason: `Provisioner function: ${managedPolicyReasons.basic}`, appliesTo: [LAMBDA_BASIC_EXECUTION] },
     { id: 'AwsSolutions-IAM4', reason: `Provisioner function: ${managedPolicyReasons.vpc}`, appliesTo: [LAMBDA_VPC_ACCESS] },
   ], true);
-  const provider = provisioner.node.findChild('Provider');
-  NagSuppressions.addResourceSuppressions(provider, providerFrameworkSuppressions(), true);
 }
 
 /** Findings on the import of an existing database: its two functions and the Provider framework with its waiter. */

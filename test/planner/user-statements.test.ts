@@ -5,6 +5,7 @@ import {
   grantStatement,
   requireSslStatement,
   revokeStatement,
+  undoStatements,
 } from '../../lib/planner/user-statements';
 import { UnexpectedServerStateError } from '../../lib/planner/planner-errors';
 
@@ -14,7 +15,24 @@ describe('user statements', () => {
     ['mysql', false, "CREATE USER IF NOT EXISTS 'app'@'%' IDENTIFIED WITH AWSAuthenticationPlugin AS 'RDS' REQUIRE NONE"],
     ['mariadb', true, "CREATE USER IF NOT EXISTS 'app'@'%' IDENTIFIED VIA AWSAuthenticationPlugin USING 'RDS' REQUIRE SSL"],
   ] as const)('creates an IAM user on %s (requireSsl %s) in the engine’s documented spelling', (engine, requireSsl, sql) => {
-    expect(createUserStatement(engine, 'app', requireSsl)).toEqual({ kind: 'create-user', username: 'app', sql });
+    expect(createUserStatement(engine, 'app', requireSsl)).toEqual({ kind: 'create-user', username: 'app', sql, undo: dropUserStatement('app') });
+  });
+
+  it('knows the statement that takes each one back, to undo a failed Create', () => {
+    const database = { level: 'database', databasePattern: 'app' } as const;
+    expect(createUserStatement('mysql', 'app', true).undo?.sql).toBe("DROP USER IF EXISTS 'app'@'%'");
+    expect(grantStatement('app', database, ['SELECT']).undo?.sql).toBe("REVOKE SELECT ON `app`.* FROM 'app'@'%'");
+    expect(revokeStatement('app', database, ['DELETE']).undo?.sql).toBe("GRANT DELETE ON `app`.* TO 'app'@'%'");
+    expect(revokeStatement('app', database, ['DELETE', 'GRANT OPTION']).undo?.sql).toBe("GRANT DELETE ON `app`.* TO 'app'@'%' WITH GRANT OPTION");
+    expect(requireSslStatement('app', true).undo?.sql).toBe("ALTER USER 'app'@'%' REQUIRE NONE");
+    expect(adoptUserStatement('mysql', 'app', true).undo).toBeUndefined();
+    expect(dropUserStatement('app').undo).toBeUndefined();
+  });
+
+  it('undoes the statements that ran, last first', () => {
+    const database = { level: 'database', databasePattern: 'app' } as const;
+    const ran = [createUserStatement('mysql', 'app', true), grantStatement('app', database, ['SELECT']), adoptUserStatement('mysql', 'old', true)];
+    expect(undoStatements(ran).map((statement) => statement.sql)).toEqual(["REVOKE SELECT ON `app`.* FROM 'app'@'%'", "DROP USER IF EXISTS 'app'@'%'"]);
   });
 
   it('adopts, re-requires, grants, revokes and drops with the account quoted by mysql2', () => {

@@ -2,8 +2,9 @@ import { build } from 'esbuild';
 import * as path from 'node:path';
 import { inspect } from 'node:util';
 import { encodeUserSpecs } from '../../lib/provisioning/provisioner-properties';
+import { CLUSTER_RESOURCE_ID, STACK_ID } from '../support/aws-shaped-values';
 import { describeEachEngine } from '../support/emulator';
-import { grantSnapshot, logEntries, ProvisionerFixture, startProvisionerFixture, user } from './provisioner-fixture';
+import { DeliveredResponse, grantSnapshot, logEntries, PHYSICAL_ID, ProvisionerFixture, startProvisionerFixture, user } from './provisioner-fixture';
 
 /**
  * The provisioner Lambda's handler, driven with CloudFormation-shaped events against the emulator's real MariaDB
@@ -15,22 +16,27 @@ describeEachEngine('the provisioner handler', (engine) => {
   /** Everything the handler returned or threw, checked for the master password at the end. */
   const outputs: unknown[] = [];
 
+  /** Sends a request; a FAILED answer is thrown as an error carrying the reason and the code at its end. */
   async function send(...args: Parameters<ProvisionerFixture['send']>): Promise<{ PhysicalResourceId: string; Data: Record<string, number> }> {
-    try {
-      const response = await fixture.send(...args);
-      outputs.push(response);
-      return response as { PhysicalResourceId: string; Data: Record<string, number> };
-    } catch (error) {
-      outputs.push(error);
-      throw error;
-    }
+    const response = await fixture.send(...args);
+    outputs.push(response);
+    return succeeded(response);
   }
 
-  async function failure(promise: Promise<unknown>): Promise<Error & { code: string }> {
+  function succeeded(response: DeliveredResponse): { PhysicalResourceId: string; Data: Record<string, number> } {
+    expect(Buffer.byteLength(JSON.stringify(response))).toBeLessThanOrEqual(4096);
+    if (response.Status === 'FAILED') {
+      const reason = response.Reason ?? '';
+      throw Object.assign(new Error(reason), { code: /\[([A-Z_]+)\]$/.exec(reason)?.[1] ?? '', physicalResourceId: response.PhysicalResourceId });
+    }
+    return { PhysicalResourceId: response.PhysicalResourceId, Data: response.Data ?? {} };
+  }
+
+  async function failure(promise: Promise<unknown>): Promise<Error & { code: string; physicalResourceId: string }> {
     try {
       await promise;
     } catch (error) {
-      return error as Error & { code: string };
+      return error as Error & { code: string; physicalResourceId: string };
     }
     throw new Error('expected the handler to fail');
   }
@@ -75,7 +81,7 @@ describeEachEngine('the provisioner handler', (engine) => {
       const response = await send('Create', [appReadWrite, appReadOnly]);
 
       expect(response).toEqual({
-        PhysicalResourceId: `rds-iam-users:localhost:${fixture.emulator.port}`,
+        PhysicalResourceId: PHYSICAL_ID,
         Data: { created: 2, altered: 0, granted: 3, revoked: 0, dropped: 0, retained: 0, unchanged: 0, leftAlone: 0 },
       });
       expect(await fixture.attempt('app_rw', 'SELECT * FROM app.customers')).toBe('allowed');
@@ -179,20 +185,74 @@ describeEachEngine('the provisioner handler', (engine) => {
       expect(await fixture.attempt('drifter', 'DELETE FROM app.orders')).toBe('denied');
     });
 
-    it('converges after a half-finished earlier run', async () => {
+    it('undoes a Create that fails half-way, so its rollback Delete finds the database as it was, and a retry converges', async () => {
       const partial = user('partial', { grants: [{ on: 'app.*', privileges: ['SELECT'] }, { on: 'app.not_yet', privileges: ['SELECT'] }] });
 
       const error = await failure(send('Create', [partial]));
 
       expect(error.code).toBe('RDS_IAM_STATEMENT_FAILED');
       expect(error.message).toMatch(/statement 3 of 3 .*app.*not_yet.*table-level grant needs the table to exist/);
-      expect(await fixture.attempt('partial', 'SELECT * FROM app.orders')).toBe('allowed');
+      expect(await canLogIn('partial')).toBe(false);
+      expect(await grantSnapshot(fixture.admin, ['partial'])).toEqual([]);
+      expect(error.physicalResourceId).toMatch(/^rds-iam-users:create-failed:/);
+      const rollback = succeeded(await fixture.send('Delete', [partial], [], error.physicalResourceId));
+      expect(rollback.Data).toMatchObject({ dropped: 0 });
 
       await fixture.admin.query('CREATE TABLE app.not_yet (id INT)');
       const response = await send('Create', [partial]);
 
-      expect(response.Data).toMatchObject({ created: 0, granted: 1 });
+      expect(response.Data).toMatchObject({ created: 1, granted: 2 });
       expect(await fixture.attempt('partial', 'SELECT * FROM app.not_yet')).toBe('allowed');
+    });
+
+    it('converges an Update after a half-finished earlier Update', async () => {
+      const before = user('half_update', { grants: [{ on: 'app.*', privileges: ['SELECT'] }] });
+      await send('Create', [before]);
+      const after = user('half_update', { grants: [{ on: 'app.*', privileges: ['SELECT'] }, { on: 'app.later', privileges: ['SELECT'] }, { on: 'reports.*', privileges: ['SELECT'] }] });
+
+      const error = await failure(send('Update', [after], [before]));
+
+      expect(error.code).toBe('RDS_IAM_STATEMENT_FAILED');
+      expect(error.physicalResourceId).toBe(PHYSICAL_ID);
+      await fixture.admin.query('CREATE TABLE app.later (id INT)');
+      // The grant on reports.* ran before the failing one and stays: the retry runs only what is missing.
+      expect(await fixture.attempt('half_update', 'SELECT * FROM reports.daily')).toBe('allowed');
+      expect((await send('Update', [after], [before])).Data).toMatchObject({ created: 0, granted: 1 });
+      expect(await fixture.attempt('half_update', 'SELECT * FROM app.later')).toBe('allowed');
+    });
+
+    it('keeps the physical id and every user when only the way to reach the same database changes', async () => {
+      const users = [user('reach_me', { grants: [{ on: 'app.*', privileges: ['SELECT'] }] })];
+      await send('Create', users);
+      const before = await grantSnapshot(fixture.admin, ['reach_me']);
+
+      const answer = await fixture.sendRaw({
+        RequestType: 'Update',
+        PhysicalResourceId: PHYSICAL_ID,
+        ResourceProperties: { ...fixture.properties(users), Endpoint: fixture.emulator.endpointHost.toUpperCase(), Port: fixture.emulator.port },
+        OldResourceProperties: fixture.properties(users),
+      });
+
+      expect(succeeded(answer)).toEqual({ PhysicalResourceId: PHYSICAL_ID, Data: expect.objectContaining({ created: 0, dropped: 0, unchanged: 1 }) });
+      expect(await grantSnapshot(fixture.admin, ['reach_me'])).toEqual(before);
+    });
+
+    it('moves to a genuinely different database with a new physical id, creating the users there', async () => {
+      const users = [user('mover', { grants: [{ on: 'app.*', privileges: ['SELECT'] }] })];
+      const otherId = 'cluster-Q3N8W2E5R7T9Y1U4I6O0P2A5SD';
+
+      const answer = succeeded(
+        await fixture.sendRaw({
+          RequestType: 'Update',
+          PhysicalResourceId: PHYSICAL_ID,
+          ResourceProperties: { ...fixture.properties(users), DatabaseResourceId: otherId },
+          OldResourceProperties: fixture.properties([]),
+        }),
+      );
+
+      expect(answer).toEqual({ PhysicalResourceId: `rds-iam-users:${otherId}`, Data: expect.objectContaining({ created: 1 }) });
+      expect(logEntries(fixture.logLines).some((entry) => entry.decision === 'treat-update-as-create')).toBe(true);
+      expect(await canLogIn('mover')).toBe(true);
     });
 
     it('refuses to take over a password user made by hand, changing nothing, and converts it when the declaration opts in', async () => {
@@ -223,7 +283,7 @@ describeEachEngine('the provisioner handler', (engine) => {
       fixture.secretsManager.resetHistory();
       const mark = fixture.logLines.length;
 
-      const error = await failure(fixture.sendRaw({ RequestType: 'Create', ResourceProperties: { ...fixture.properties([]), Users: encodeUserSpecs(users) } }));
+      const error = await failure(fixture.sendRaw({ RequestType: 'Create', ResourceProperties: { ...fixture.properties([]), Users: encodeUserSpecs(users) } }).then(succeeded));
 
       expect(error.code).toBe(code);
       expect(fixture.secretsManager.calls()).toHaveLength(0);
@@ -236,10 +296,7 @@ describeEachEngine('the provisioner handler', (engine) => {
 
       const response = await send('Delete', users);
 
-      expect(response).toEqual({
-        PhysicalResourceId: `rds-iam-users:localhost:${fixture.emulator.port}`,
-        Data: expect.objectContaining({ dropped: 1, retained: 1 }),
-      });
+      expect(response).toEqual({ PhysicalResourceId: PHYSICAL_ID, Data: expect.objectContaining({ dropped: 1, retained: 1 }) });
       expect(await canLogIn('d_drop')).toBe(false);
       expect(await canLogIn('d_keep')).toBe(true);
       expect((await send('Delete', users)).Data).toMatchObject({ dropped: 0, retained: 1 });
@@ -248,14 +305,16 @@ describeEachEngine('the provisioner handler', (engine) => {
     it('on Delete succeeds without change when the database is already gone, saying so', async () => {
       process.env.RDS_IAM_CONNECT_RETRY_MS = '0';
       try {
-        const response = await fixture.sendRaw({
-          RequestType: 'Delete',
-          PhysicalResourceId: 'rds-iam-users:gone-cluster.invalid:3306',
-          ResourceProperties: { ...fixture.properties([user('app_rw')]), Endpoint: 'gone-cluster.invalid', Port: '3306' },
-        });
+        const response = succeeded(
+          await fixture.sendRaw({
+            RequestType: 'Delete',
+            PhysicalResourceId: PHYSICAL_ID,
+            ResourceProperties: { ...fixture.properties([user('app_rw')]), Endpoint: 'gone-cluster.invalid', Port: '3306' },
+          }),
+        );
         outputs.push(response);
 
-        expect(response).toEqual({ PhysicalResourceId: 'rds-iam-users:gone-cluster.invalid:3306', Data: expect.objectContaining({ dropped: 0 }) });
+        expect(response).toEqual({ PhysicalResourceId: PHYSICAL_ID, Data: expect.objectContaining({ dropped: 0 }) });
         expect(logEntries(fixture.logLines).some((entry) => entry.decision === 'skip-delete')).toBe(true);
       } finally {
         delete process.env.RDS_IAM_CONNECT_RETRY_MS;
@@ -269,15 +328,21 @@ describeEachEngine('the provisioner handler', (engine) => {
         outfile: path.join(bundleDirectory, 'index.js'),
         bundle: true, minify: true, platform: 'node', target: 'node24', format: 'cjs', external: ['@aws-sdk/*'], logLevel: 'error',
       });
-      const bundled = require(path.join(bundleDirectory, 'index.js')) as { handler: (event: unknown) => Promise<unknown> };
+      const bundled = require(path.join(bundleDirectory, 'index.js')) as { handler: (event: unknown, context: unknown) => Promise<unknown> };
+      const requestId = 'f0e1d2c3-b4a5-4697-8879-6a5b4c3d2e1f';
 
-      const response = await bundled.handler({
-        RequestType: 'Create', RequestId: 'bundled', LogicalResourceId: 'DatabaseUsers', StackId: 'stack', ResourceType: 'Custom::RdsIamDatabaseUsers',
-        ResourceProperties: fixture.properties([user('bundled_user', { grants: [{ on: 'app.orders', privileges: ['SELECT'] }] })]),
-      });
+      await bundled.handler(
+        {
+          RequestType: 'Create', RequestId: requestId, LogicalResourceId: 'DatabaseUsers', StackId: STACK_ID, ResourceType: 'Custom::RdsIamDatabaseUsers',
+          ResponseURL: fixture.responses.urlFor(requestId),
+          ResourceProperties: fixture.properties([user('bundled_user', { grants: [{ on: 'app.orders', privileges: ['SELECT'] }] })]),
+        },
+        { getRemainingTimeInMillis: () => 300_000 },
+      );
+      const response = fixture.responses.responseTo(requestId);
       outputs.push(response);
 
-      expect(response).toMatchObject({ Data: { created: 1, granted: 1 } });
+      expect(response).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: `rds-iam-users:${CLUSTER_RESOURCE_ID}`, Data: { created: 1, granted: 1 } });
       expect(await fixture.attempt('bundled_user', 'SELECT * FROM app.orders')).toBe('allowed');
     });
 
@@ -288,6 +353,7 @@ describeEachEngine('the provisioner handler', (engine) => {
 
       expect(fixture.logLines.join('\n')).not.toContain(password);
       for (const output of outputs) expect(inspect(output, { depth: 10 })).not.toContain(password);
+      for (const response of fixture.responses.received) expect(response.body).not.toContain(password);
     });
   });
 });

@@ -6,6 +6,8 @@ import { connectAsAdmin, connectAsIamUser } from '../support/emulator';
 import { encodeUserSpecs } from '../../lib/provisioning/provisioner-properties';
 import type { DatabaseUserSpec } from '../../lib/users/database-user-spec';
 import { handler } from '../../lambda/provisioner';
+import { CLUSTER_RESOURCE_ID, PROVISIONER_FUNCTION_ARN, RDS_MANAGED_CLUSTER_SECRET_ARN, STACK_ID } from '../support/aws-shaped-values';
+import { startResponseUrlServer, type ResponseUrlServer } from '../support/response-url-server';
 
 /**
  * Drives the real provisioner handler against the emulator: CloudFormation-shaped events in, Secrets Manager
@@ -13,7 +15,22 @@ import { handler } from '../../lambda/provisioner';
  * logins as the provisioned users with real IAM tokens over verified TLS.
  */
 
-export const SECRET_ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:emulator-master-AbCdEf';
+/** The RDS-managed master secret's ARN, `!` and all, as RDS names it. */
+export const SECRET_ARN = RDS_MANAGED_CLUSTER_SECRET_ARN;
+
+/** The physical id of a deployed resource on the fixture's database. */
+export const PHYSICAL_ID = `rds-iam-users:${CLUSTER_RESOURCE_ID}`;
+
+/** What the handler PUT to the ResponseURL, parsed: the answer CloudFormation reads. */
+export interface DeliveredResponse {
+  readonly Status: 'SUCCESS' | 'FAILED';
+  readonly Reason?: string;
+  readonly PhysicalResourceId: string;
+  readonly StackId: string;
+  readonly RequestId: string;
+  readonly LogicalResourceId: string;
+  readonly Data?: Record<string, number>;
+}
 
 export type RequestType = 'Create' | 'Update' | 'Delete';
 
@@ -24,8 +41,11 @@ export interface ProvisionerFixture {
   readonly secretsManager: ReturnType<typeof mockClient>;
   /** Every line the handler printed, in order. */
   readonly logLines: string[];
-  send(requestType: RequestType, users: readonly DatabaseUserSpec[], oldUsers?: readonly DatabaseUserSpec[]): Promise<unknown>;
-  sendRaw(event: Record<string, unknown>): Promise<unknown>;
+  /** The stand-in ResponseURL host; its `received` holds every raw body. */
+  readonly responses: ResponseUrlServer;
+  /** Sends a request as CloudFormation does and returns what the handler PUT to its ResponseURL. */
+  send(requestType: RequestType, users: readonly DatabaseUserSpec[], oldUsers?: readonly DatabaseUserSpec[], physicalResourceId?: string): Promise<DeliveredResponse>;
+  sendRaw(event: Record<string, unknown>, remainingTimeMs?: number): Promise<DeliveredResponse>;
   properties(users: readonly DatabaseUserSpec[]): Record<string, string>;
   /** Logs in as an IAM user with a fresh token over TLS; the caller ends the connection. */
   loginAs(username: string): Promise<Connection>;
@@ -49,6 +69,8 @@ const DENIED_CODES = new Set(['ER_TABLEACCESS_DENIED_ERROR', 'ER_DBACCESS_DENIED
 export async function startProvisionerFixture(engine: EmulatorEngine): Promise<ProvisionerFixture> {
   const emulator = await startEmulator({ engine });
   const admin = await connectAsAdmin(emulator);
+  const responses = await startResponseUrlServer();
+  responses.trustInProcess();
   const secretsManager = mockClient(SecretsManagerClient);
   secretsManager.on(GetSecretValueCommand, { SecretId: SECRET_ARN }).resolves({
     SecretString: JSON.stringify({ username: emulator.adminUser, password: emulator.adminPassword, engine }),
@@ -61,26 +83,35 @@ export async function startProvisionerFixture(engine: EmulatorEngine): Promise<P
   let requestCount = 0;
 
   const properties = (users: readonly DatabaseUserSpec[]): Record<string, string> => ({
-    ServiceToken: 'arn:aws:lambda:us-east-1:123456789012:function:provider',
+    ServiceToken: PROVISIONER_FUNCTION_ARN,
+    ServiceTimeout: '1080',
     MasterSecretArn: SECRET_ARN,
+    DatabaseResourceId: CLUSTER_RESOURCE_ID,
     Endpoint: emulator.endpointHost,
     Port: String(emulator.port),
     Engine: engine,
     Users: encodeUserSpecs(users),
   });
-  const sendRaw = (event: Record<string, unknown>): Promise<unknown> => {
+  const sendRaw = async (event: Record<string, unknown>, remainingTimeMs = 300_000): Promise<DeliveredResponse> => {
     requestCount += 1;
-    return handler({
-      RequestId: `request-${requestCount}`,
-      LogicalResourceId: 'DatabaseUsers',
-      StackId: 'arn:aws:cloudformation:us-east-1:123456789012:stack/test/1',
-      ResourceType: 'Custom::RdsIamDatabaseUsers',
-      ResponseURL: '...',
-      ...event,
-    });
+    const requestId = `4e1f2a3b-5c6d-4e7f-8a9b-${String(requestCount).padStart(12, '0')}`;
+    const deadline = Date.now() + remainingTimeMs;
+    await handler(
+      {
+        RequestId: requestId,
+        LogicalResourceId: 'DatabaseUsers',
+        StackId: STACK_ID,
+        ResourceType: 'Custom::RdsIamDatabaseUsers',
+        ServiceToken: PROVISIONER_FUNCTION_ARN,
+        ResponseURL: responses.urlFor(requestId),
+        ...event,
+      },
+      { getRemainingTimeInMillis: () => deadline - Date.now() },
+    );
+    const delivered = responses.responseTo(requestId);
+    if (delivered === undefined) throw new Error(`the handler answered nothing for ${requestId}`);
+    return delivered as unknown as DeliveredResponse;
   };
-  const physicalId = `rds-iam-users:${emulator.endpointHost}:${emulator.port}`;
-
   const loginAs = (username: string): Promise<Connection> => connectAsIamUser(emulator, username);
 
   return {
@@ -90,11 +121,12 @@ export async function startProvisionerFixture(engine: EmulatorEngine): Promise<P
     logLines,
     properties,
     sendRaw,
-    send: (requestType, users, oldUsers) =>
+    responses,
+    send: (requestType, users, oldUsers, physicalResourceId = PHYSICAL_ID) =>
       sendRaw({
         RequestType: requestType,
         ResourceProperties: properties(users),
-        ...(requestType === 'Create' ? {} : { PhysicalResourceId: physicalId }),
+        ...(requestType === 'Create' ? {} : { PhysicalResourceId: physicalResourceId }),
         ...(requestType === 'Update' ? { OldResourceProperties: properties(oldUsers ?? []) } : {}),
       }),
     loginAs,
@@ -114,6 +146,7 @@ export async function startProvisionerFixture(engine: EmulatorEngine): Promise<P
       consoleLog.mockRestore();
       secretsManager.restore();
       delete process.env.RDS_IAM_EXTRA_CA_PEM;
+      await responses.stop();
       await admin.end().catch(() => undefined);
       await emulator.stop();
     },

@@ -93,7 +93,12 @@ describe.each(listEnvironments().map((environment) => [environment.name, environ
 
     it('provisions every user of the database with one custom resource carrying exactly the contract properties', () => {
       const provisioner = onlyResourceOfType(template, PROVISIONER_RESOURCE_TYPE);
-      expect(Object.keys(provisioner.properties).sort()).toEqual(['ServiceToken', ...Object.values(ProvisionerProperty)].sort());
+      expect(Object.keys(provisioner.properties).sort()).toEqual(['ServiceToken', 'ServiceTimeout', ...Object.values(ProvisionerProperty)].sort());
+      // CloudFormation invokes the provisioner itself (no Provider framework in between) and waits a bounded time.
+      expect(provisioner.properties.ServiceToken).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^UserProvisionerHandler/), 'Arn'] });
+      expect(provisioner.properties.DatabaseResourceId).toEqual({
+        'Fn::GetAtt': [expect.any(String), environment.database.kind === 'rds-instance' ? 'DbiResourceId' : expect.stringMatching(/ResourceId$/)],
+      });
       const users = decodeUserSpecs(provisioner.properties[ProvisionerProperty.Users]);
       expect(users.map((user) => user.username).sort()).toEqual(environmentUserSpecs(environment).map((user) => user.username).sort());
       for (const declared of environmentUserSpecs(environment)) {

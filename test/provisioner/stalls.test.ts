@@ -1,0 +1,67 @@
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { performance } from 'node:perf_hooks';
+import { connectAsMaster, MasterConnectionError } from '../../lib/provisioning/master-connection';
+import { createSecretsManagerClient, MasterSecretError, readMasterSecret, SECRET_MAX_ATTEMPTS, SECRET_REQUEST_TIMEOUT_MS } from '../../lib/provisioning/master-secret';
+import { RDS_MANAGED_CLUSTER_SECRET_ARN } from '../support/aws-shaped-values';
+import { startSilentServer, SilentServer } from '../support/silent-server';
+
+/**
+ * Endpoints that accept a connection and then say nothing: every wait of the provisioner is bounded, fails well
+ * within a minute, and names what stalled.
+ */
+
+let silent: SilentServer;
+const previousEndpoint = process.env.AWS_ENDPOINT_URL_SECRETS_MANAGER;
+
+beforeAll(async () => {
+  silent = await startSilentServer();
+});
+
+afterAll(async () => {
+  if (previousEndpoint === undefined) delete process.env.AWS_ENDPOINT_URL_SECRETS_MANAGER;
+  else process.env.AWS_ENDPOINT_URL_SECRETS_MANAGER = previousEndpoint;
+  await silent.stop();
+});
+
+describe('a Secrets Manager endpoint that accepts the connection but never answers', () => {
+  it('fails after the bounded attempts, saying Secrets Manager did not answer, instead of waiting for the Lambda timeout', async () => {
+    process.env.AWS_ENDPOINT_URL_SECRETS_MANAGER = `http://127.0.0.1:${silent.port}`;
+    const client: SecretsManagerClient = createSecretsManagerClient('eu-west-1');
+    client.config.credentials = async () => ({ accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' });
+    const acceptedBefore = silent.accepted();
+    const start = performance.now();
+
+    const error = await readMasterSecret(RDS_MANAGED_CLUSTER_SECRET_ARN, client).then(
+      () => undefined,
+      (caught: unknown) => caught,
+    );
+
+    expect(error).toBeInstanceOf(MasterSecretError);
+    expect((error as MasterSecretError).failure).toBe('unreachable');
+    expect((error as MasterSecretError).message).toMatch(/Secrets Manager did not answer within 5s \(3 attempts\)/);
+    expect((error as MasterSecretError).message).toContain(RDS_MANAGED_CLUSTER_SECRET_ARN);
+    expect(silent.accepted() - acceptedBefore).toBe(SECRET_MAX_ATTEMPTS);
+    // Bounded by the attempts, not by a Lambda timeout (the SDK's backoff between attempts adds little).
+    expect(performance.now() - start).toBeLessThan(SECRET_MAX_ATTEMPTS * SECRET_REQUEST_TIMEOUT_MS + 10_000);
+  }, 60_000);
+});
+
+describe('a MySQL port that accepts the connection but never sends a handshake', () => {
+  it('fails at once as "silent", without retrying as if the server were starting', async () => {
+    const acceptedBefore = silent.accepted();
+
+    const error = await connectAsMaster({
+      host: '127.0.0.1', servername: 'localhost', port: silent.port, user: 'admin', password: 'Master-Pa55word-x',
+      connectTimeoutMs: 2_000, retryForMs: 60_000,
+    }).then(
+      () => undefined,
+      (caught: unknown) => caught,
+    );
+
+    expect(error).toBeInstanceOf(MasterConnectionError);
+    expect((error as MasterConnectionError).failure).toBe('silent');
+    expect((error as MasterConnectionError).message).toMatch(/accepted the TCP connection but sent no MySQL handshake/);
+    expect((error as MasterConnectionError).message).not.toContain('Master-Pa55word-x');
+    expect(silent.accepted() - acceptedBefore).toBe(1);
+  });
+});
