@@ -1,7 +1,7 @@
 import { inspect } from 'node:util';
 import type { RunningEmulator } from '../../lib/emulator';
 import { connectAsMaster, MasterConnectionError } from '../../lib/provisioning/master-connection';
-import { convergeUsers } from '../../lib/provisioning/converge-users';
+import { convergeUsers, runStatements } from '../../lib/provisioning/converge-users';
 import { detectServer, readLiveUserState } from '../../lib/provisioning/read-live-user-state';
 import type { DatabaseUserSpec } from '../../lib/users/database-user-spec';
 import { knownPrivileges, privilegeLevels, RDS_MASTER_GRANTABLE_PRIVILEGES } from '../../lib/users/privileges';
@@ -162,6 +162,33 @@ describeEachEngine('provisioning edges', (engine) => {
         expect(applied.executed).toBe(2);
         expect(entries.filter((entry) => entry.event === 'statement').map((entry) => entry.sql)).toEqual(planned.plan.statements.map((s) => s.sql));
         expect(entries.at(-1)).toMatchObject({ event: 'converged', executed: 2, counts: { created: 1, granted: 1 } });
+      } finally {
+        await connection.end();
+      }
+    });
+
+    it("reads the server's notes by code: a user created or dropped by someone else since the plan was made is expected, not a warning", async () => {
+      // Prepare: plan a create and a drop, then someone else does both first.
+      const connection = await connectAsEmulatorMaster();
+      const entries: Record<string, unknown>[] = [];
+      try {
+        const spec = (username: string): DatabaseUserSpec => ({ username, grants: [], requireSsl: true, removalPolicy: 'drop', adoptExistingUser: false });
+        await connection.query("CREATE USER 'leaving'@'%' IDENTIFIED WITH AWSAuthenticationPlugin AS 'RDS'");
+        const planned = await convergeUsers(connection, {
+          desired: [spec('racing')], previous: [spec('racing'), spec('leaving')], operation: 'converge', masterUsername: emulator.adminUser, dryRun: true,
+        });
+        await connection.query("CREATE USER 'racing'@'%' IDENTIFIED WITH AWSAuthenticationPlugin AS 'RDS' REQUIRE SSL");
+        await connection.query("DROP USER 'leaving'@'%'");
+
+        // Act
+        await runStatements(connection, planned.plan.statements, (entry) => entries.push(entry), engine);
+
+        // Assess
+        const codes = engine === 'mysql' ? { existed: 3163, gone: 3162 } : { existed: 1973, gone: 1974 };
+        const notesOf = (username: string) => entries.find((entry) => entry.event === 'statement' && entry.username === username)?.notes;
+        expect(notesOf('racing')).toEqual([{ level: 'Note', code: codes.existed, meaning: 'user-already-existed', message: expect.stringContaining('racing') }]);
+        expect(notesOf('leaving')).toEqual([{ level: 'Note', code: codes.gone, meaning: 'user-was-already-gone', message: expect.stringContaining('leaving') }]);
+        expect(entries.filter((entry) => entry.event === 'warning')).toEqual([]);
       } finally {
         await connection.end();
       }
