@@ -193,5 +193,29 @@ describeEachEngine('provisioning edges', (engine) => {
         await connection.end();
       }
     });
+
+    it('revokes a hand-made server-wide privilege the declaration does not list (on MySQL a dynamic one, kept in mysql.global_grants)', async () => {
+      const connection = await connectAsEmulatorMaster();
+      try {
+        const handMade = engine === 'mysql' ? 'XA_RECOVER_ADMIN' : 'BINLOG MONITOR';
+        const desired: DatabaseUserSpec[] = [{ username: 'tidy', grants: [{ on: '*.*', privileges: ['PROCESS'] }], requireSsl: true, removalPolicy: 'drop', adoptExistingUser: false }];
+        const options = { desired, previous: desired, operation: 'converge' as const, masterUsername: emulator.adminUser };
+        await convergeUsers(connection, options);
+        await connection.query(`GRANT ${handMade} ON *.* TO 'tidy'@'%'`);
+
+        const drift = await convergeUsers(connection, { ...options, dryRun: true });
+        await convergeUsers(connection, options);
+        const after = await convergeUsers(connection, { ...options, dryRun: true });
+
+        expect(drift.plan.statements.map((statement) => statement.sql)).toEqual([`REVOKE ${handMade} ON *.* FROM 'tidy'@'%'`]);
+        expect(after.plan.statements).toEqual([]);
+        if (engine === 'mysql') {
+          const [rows] = await connection.query("SELECT PRIV FROM mysql.global_grants WHERE USER = 'tidy'");
+          expect(rows).toEqual([]);
+        }
+      } finally {
+        await connection.end();
+      }
+    });
   });
 });
