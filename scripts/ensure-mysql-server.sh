@@ -20,6 +20,8 @@ archive=http://deb.debian.org/debian
 
 cache_root="${RDS_IAM_EMULATOR_CACHE_DIR:+$RDS_IAM_EMULATOR_CACHE_DIR/mysql-server}"
 cache_root="${cache_root:-${XDG_CACHE_HOME:-$HOME/.cache}/rds-iam/mysql-server}"
+# The folder printed is the real one, not a path through a symbolic link that may go away.
+[ -d "$cache_root" ] && cache_root="$(cd "$cache_root" && pwd -P)"
 retry_command="bash $(cd "$(dirname "$0")" && pwd)/ensure-mysql-server.sh"
 refresh=false
 [ "${1:-}" = "--refresh" ] && refresh=true
@@ -59,6 +61,7 @@ done
 [ -r "$keyring" ] || fail "$keyring is missing: apt-get install debian-archive-keyring"
 
 mkdir -p "$cache_root" || fail "cannot create the cache folder $cache_root (set RDS_IAM_EMULATOR_CACHE_DIR to a writable folder)"
+cache_root="$(cd "$cache_root" && pwd -P)"
 # One download at a time per cache (parallel test workers, two terminals): the others wait, then find it cached.
 exec 9>"$cache_root/.lock"
 flock 9
