@@ -8,6 +8,7 @@ import { IamDatabaseUser } from '../constructs/iam-database-user';
 import type { EnvironmentConfig } from '../environments/environment-config';
 import { declaredUserSpec, environmentEngine, environmentMasterUsername, environmentUserSpecs, isExistingDatabase } from '../environments';
 import { UserSpecValidationError, validateUserSpecs } from '../users/validate-user-specs';
+import { auroraMysqlEngineVersion, instanceEngineVersion, UnsupportedEngineVersionError } from '../environments/engine-versions';
 import { newAuroraMysqlCluster, newRdsInstance } from './new-database';
 import { existingDatabase } from './existing-database';
 import { suppressDatabaseFindings, suppressExistingDatabaseFindings, suppressProvisionerFindings } from './nag-suppressions';
@@ -43,6 +44,7 @@ export class IamDatabaseStack extends Stack {
     });
     this.environmentConfig = environment;
     this.validateDeclaredUsers();
+    this.validateEngineVersion();
     this.database = this.newDatabase();
     const { database: databaseConfig } = environment;
     this.provisioner = new DatabaseUserProvisioner(this, 'UserProvisioner', {
@@ -84,6 +86,18 @@ export class IamDatabaseStack extends Stack {
       });
     } catch (error) {
       if (!(error instanceof UserSpecValidationError)) throw error;
+      throw new IamDatabaseDeclarationError(this, `environment ${JSON.stringify(this.environmentConfig.name)}: ${error.message}`, { cause: error });
+    }
+  }
+
+  /** A new database's engine version, checked against the versions the constructs support before anything is built. */
+  private validateEngineVersion(): void {
+    const database = this.environmentConfig.database;
+    try {
+      if (database.kind === 'aurora-mysql-cluster') auroraMysqlEngineVersion(database.auroraVersion);
+      if (database.kind === 'rds-instance') instanceEngineVersion(database.engine, database.engineVersion);
+    } catch (error) {
+      if (!(error instanceof UnsupportedEngineVersionError)) throw error;
       throw new IamDatabaseDeclarationError(this, `environment ${JSON.stringify(this.environmentConfig.name)}: ${error.message}`, { cause: error });
     }
   }
