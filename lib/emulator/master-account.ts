@@ -1,26 +1,10 @@
 import { format } from 'mysql2';
+import { rdsMasterDynamicPrivileges } from '../users/privilege-catalogues';
 import { RDS_MASTER_GRANTABLE_PRIVILEGES, canonicalPrivilegeName, privilegeLevels } from '../users/privileges';
 import type { EmulatorEngine } from './emulator-options';
 
 /** The master user RDS creates by default. */
 export const DEFAULT_ADMIN_USER = 'admin';
-
-/**
- * Dynamic privileges RDS for MySQL 8.4.3+ gives its master user (through `rds_superuser_role`) and so lets it grant;
- * the others (`BACKUP_ADMIN`, `BINLOG_ADMIN`, `CONNECTION_ADMIN`, `SYSTEM_VARIABLES_ADMIN`, …) are withheld.
- * @see https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/Appendix.MySQL.CommonDBATasks.dynamic-privileges.html
- */
-export const RDS_MYSQL_MASTER_DYNAMIC_PRIVILEGES: readonly string[] = [
-  'APPLICATION_PASSWORD_ADMIN',
-  'FLUSH_OPTIMIZER_COSTS',
-  'FLUSH_PRIVILEGES',
-  'FLUSH_STATUS',
-  'FLUSH_TABLES',
-  'FLUSH_USER_RESOURCES',
-  'ROLE_ADMIN',
-  'SHOW_ROUTINE',
-  'XA_RECOVER_ADMIN',
-];
 
 /**
  * SQL that creates the emulator's master user the way RDS does: a password user on any host holding what the RDS
@@ -48,6 +32,7 @@ export function masterPrivileges(engine: EmulatorEngine): string[] {
   const staticPrivileges = [...RDS_MASTER_GRANTABLE_PRIVILEGES]
     .map((name) => canonicalPrivilegeName(engine, name))
     .filter((name) => privilegeLevels(engine, name) !== undefined);
-  const extra = engine === 'mysql' ? ['CREATE ROLE', 'DROP ROLE', ...RDS_MYSQL_MASTER_DYNAMIC_PRIVILEGES] : [];
+  // The emulator runs MySQL 9.7, whose RDS master holds what RDS for MySQL 8.4.3+ gives it.
+  const extra = engine === 'mysql' ? ['CREATE ROLE', 'DROP ROLE', ...rdsMasterDynamicPrivileges('mysql-9.7')] : [];
   return [...new Set([...staticPrivileges, ...extra])].sort();
 }
