@@ -6,9 +6,9 @@ import { IamDatabaseDeclarationError } from '../constructs/declaration-error';
 import type { IIamAuthDatabase } from '../constructs/iam-auth-database';
 import { IamDatabaseUser } from '../constructs/iam-database-user';
 import type { EnvironmentConfig } from '../environments/environment-config';
-import { declaredUserSpec, environmentEngine, environmentMasterUsername, environmentUserSpecs, isExistingDatabase } from '../environments';
-import { UserSpecValidationError, validateUserSpecs } from '../users/validate-user-specs';
+import { checkEnvironmentUsers, declaredUserSpec, isExistingDatabase } from '../environments';
 import { auroraMysqlEngineVersion, instanceEngineVersion, UnsupportedEngineVersionError } from '../environments/engine-versions';
+import { describeProblems, UserSpecValidationError } from '../users/validate-user-specs';
 import { newAuroraMysqlCluster, newRdsInstance } from './new-database';
 import { existingDatabase } from './existing-database';
 import { suppressDatabaseFindings, suppressExistingDatabaseFindings, suppressProvisionerFindings } from './nag-suppressions';
@@ -79,15 +79,13 @@ export class IamDatabaseStack extends Stack {
    * with the field names of the config (`users[2].grants[0].privileges`).
    */
   private validateDeclaredUsers(): void {
-    try {
-      validateUserSpecs(environmentUserSpecs(this.environmentConfig), {
-        engine: environmentEngine(this.environmentConfig),
-        masterUsername: environmentMasterUsername(this.environmentConfig),
-      });
-    } catch (error) {
-      if (!(error instanceof UserSpecValidationError)) throw error;
-      throw new IamDatabaseDeclarationError(this, `environment ${JSON.stringify(this.environmentConfig.name)}: ${error.message}`, { cause: error });
-    }
+    const checked = checkEnvironmentUsers(this.environmentConfig);
+    if (checked.ok) return;
+    throw new IamDatabaseDeclarationError(
+      this,
+      `environment ${JSON.stringify(this.environmentConfig.name)}: invalid database user declaration:\n${describeProblems(checked.problems, 'users')}`,
+      { cause: new UserSpecValidationError(checked.problems) },
+    );
   }
 
   /** A new database's engine version, checked against the versions the constructs support before anything is built. */
