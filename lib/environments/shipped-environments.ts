@@ -51,7 +51,8 @@ const staging: EnvironmentConfig = {
   database: {
     kind: 'rds-instance',
     engine: 'mysql',
-    engineVersion: '8.0.46',
+    // 8.4 LTS: 8.0 is in paid extended support from 2026-08-01.
+    engineVersion: '8.4.8',
     instanceType: 't4g.micro',
     allocatedStorageGiB: 20,
     multiAz: false,

@@ -7,6 +7,7 @@ import type { IIamAuthDatabase } from '../constructs/iam-auth-database';
 import { IamDatabaseUser } from '../constructs/iam-database-user';
 import type { EnvironmentConfig } from '../environments/environment-config';
 import { checkEnvironmentUsers, declaredUserSpec, isExistingDatabase } from '../environments';
+import { auroraMysqlEngineVersion, instanceEngineVersion, UnsupportedEngineVersionError } from '../environments/engine-versions';
 import { describeProblems, UserSpecValidationError } from '../users/validate-user-specs';
 import { newAuroraMysqlCluster, newRdsInstance } from './new-database';
 import { existingDatabase } from './existing-database';
@@ -43,6 +44,7 @@ export class IamDatabaseStack extends Stack {
     });
     this.environmentConfig = environment;
     this.validateDeclaredUsers();
+    this.validateEngineVersion();
     this.database = this.newDatabase();
     const { database: databaseConfig } = environment;
     this.provisioner = new DatabaseUserProvisioner(this, 'UserProvisioner', {
@@ -85,6 +87,18 @@ export class IamDatabaseStack extends Stack {
       `environment ${JSON.stringify(this.environmentConfig.name)}: invalid database user declaration:\n${describeProblems(checked.problems, 'users')}`,
       { cause: new UserSpecValidationError(checked.problems) },
     );
+  }
+
+  /** A new database's engine version, checked against the versions the constructs support before anything is built. */
+  private validateEngineVersion(): void {
+    const database = this.environmentConfig.database;
+    try {
+      if (database.kind === 'aurora-mysql-cluster') auroraMysqlEngineVersion(database.auroraVersion);
+      if (database.kind === 'rds-instance') instanceEngineVersion(database.engine, database.engineVersion);
+    } catch (error) {
+      if (!(error instanceof UnsupportedEngineVersionError)) throw error;
+      throw new IamDatabaseDeclarationError(this, `environment ${JSON.stringify(this.environmentConfig.name)}: ${error.message}`, { cause: error });
+    }
   }
 
   /**
