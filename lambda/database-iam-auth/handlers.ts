@@ -8,6 +8,7 @@ import {
   formatPhysicalResourceId,
   parsePhysicalResourceId,
 } from '../../lib/constructs/database-iam-auth-properties';
+import { DatabaseNotFoundError } from '../../lib/client/client-errors';
 import { DatabaseIamAuthError } from './database-iam-auth-error';
 import { DescribedDatabase, describeDatabase, requestIamAuthentication, setDatabaseTag } from './rds-database';
 
@@ -94,7 +95,7 @@ function parseEvent(rawEvent: unknown): CustomResourceEvent {
   const parsed = eventSchema.safeParse(rawEvent);
   if (!parsed.success) {
     throw new DatabaseIamAuthError(
-      'RDS_IAM_INVALID_IMPORT_EVENT',
+      'RDS_IAM_INVALID_EXISTING_DATABASE_EVENT',
       `not a custom resource event: ${parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}`,
     );
   }
@@ -105,7 +106,7 @@ function parseProperties(properties: Record<string, unknown>): DatabaseIamAuthPr
   const parsed = databaseIamAuthPropertiesSchema.safeParse(properties);
   if (!parsed.success) {
     throw new DatabaseIamAuthError(
-      'RDS_IAM_INVALID_IMPORT_EVENT',
+      'RDS_IAM_INVALID_EXISTING_DATABASE_EVENT',
       `invalid ResourceProperties: ${parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}`,
     );
   }
@@ -121,7 +122,7 @@ async function describeSupported(context: DatabaseIamAuthContext, properties: Da
   const what = `${kind} ${JSON.stringify(identifier)}`;
   if (database === undefined) {
     const other = kind === 'cluster' ? 'an instance (use instanceIdentifier)' : 'an Aurora cluster (use clusterIdentifier)';
-    throw new DatabaseIamAuthError('RDS_IAM_DATABASE_NOT_FOUND', `DB ${what} does not exist in this account and region; check the identifier, or is it ${other}?`);
+    throw new DatabaseNotFoundError(`DB ${what} does not exist in this account and region; check the identifier, or is it ${other}?`);
   }
   if (database.clusterIdentifier !== undefined) {
     throw new DatabaseIamAuthError(

@@ -1,4 +1,5 @@
 import * as https from 'node:https';
+import { RdsIamError } from '../../lib/errors/rds-iam-error';
 
 /**
  * The custom resource protocol's answer: the JSON document PUT to the pre-signed `ResponseURL` CloudFormation sends.
@@ -74,10 +75,9 @@ export interface SendResponseOptions {
   readonly attempts?: number;
 }
 
-export class ResponseDeliveryError extends Error {
-  public readonly code = 'RDS_IAM_RESPONSE_NOT_DELIVERED';
+export class ResponseDeliveryError extends RdsIamError {
   constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
+    super('RDS_IAM_RESPONSE_NOT_DELIVERED', message, options);
     this.name = 'ResponseDeliveryError';
   }
 }

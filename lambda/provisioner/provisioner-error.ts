@@ -1,43 +1,32 @@
-import { redactSecrets } from '../../lib/provisioning/redact-secrets';
+import { isRdsIamErrorCode, RdsIamError } from '../../lib/errors/rds-iam-error';
+import { redactedErrorChain, redactSecrets } from '../../lib/provisioning/redact-secrets';
 
 /**
  * What the handler throws: the failure's own `code` and message, with any secret blanked out of the message,
  * the stack and the cause chain. The Provider framework hands the message to CloudFormation as the failure
  * reason, and the Lambda runtime logs the error: neither may carry the master password.
  */
-export class ProvisionerError extends Error {
-  private constructor(
-    message: string,
-    public readonly code: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
+export class ProvisionerError extends RdsIamError {
+  private constructor(code: ConstructorParameters<typeof RdsIamError>[0], message: string, options?: { cause?: unknown }) {
+    super(code, message, options);
     this.name = 'ProvisionerError';
   }
 
+  /**
+   * Errors of ours keep their code; any other (a driver's `ER_…`, an SDK's) is reported as
+   * `RDS_IAM_PROVISIONER_FAILED` with its own code quoted in the message.
+   */
   static from(error: unknown, secrets: readonly (string | undefined)[]): ProvisionerError {
     const original = error instanceof Error ? error : new Error(String(error));
-    const code = String((original as { code?: unknown }).code ?? 'RDS_IAM_PROVISIONER_FAILED');
+    const originalCode = (original as { code?: unknown }).code;
+    const ours = isRdsIamErrorCode(originalCode);
+    const message = redactSecrets(original.message, secrets) + (ours || originalCode === undefined ? '' : ` (${String(originalCode)})`);
     const safe = new ProvisionerError(
-      redactSecrets(original.message, secrets),
-      code,
-      original.cause === undefined ? undefined : { cause: redactedChain(original.cause, secrets, 5) },
+      ours ? originalCode : 'RDS_IAM_PROVISIONER_FAILED',
+      message,
+      original.cause === undefined ? undefined : { cause: redactedErrorChain(original.cause, secrets) },
     );
     safe.stack = `${safe.name}: ${safe.message}\n${redactSecrets(original.stack ?? '', secrets).split('\n').slice(1).join('\n')}`;
     return safe;
   }
-}
-
-/** A plain copy of the cause chain (name, code, message), redacted, a few levels deep. */
-function redactedChain(cause: unknown, secrets: readonly (string | undefined)[], depth: number): Error {
-  const original = cause instanceof Error ? cause : new Error(String(cause));
-  const copy =
-    depth > 1 && original.cause !== undefined
-      ? new Error(redactSecrets(original.message, secrets), { cause: redactedChain(original.cause, secrets, depth - 1) })
-      : new Error(redactSecrets(original.message, secrets));
-  copy.name = original.name;
-  const code = (original as { code?: unknown }).code;
-  if (code !== undefined) Object.assign(copy, { code });
-  copy.stack = `${copy.name}: ${copy.message}`;
-  return copy;
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ProvisionerProperty } from '../../lib/provisioning/provisioner-properties';
 import { parseSecretArn } from '../../lib/provisioning/secret-arn';
+import { RdsIamError } from '../../lib/errors/rds-iam-error';
 
 /**
  * The CloudFormation custom resource events the provisioner accepts, one zod schema per request type, as the
@@ -76,10 +77,9 @@ const requestEnvelopeSchema = z.discriminatedUnion('RequestType', [
 
 export type RequestEnvelope = z.infer<typeof requestEnvelopeSchema>;
 
-export class ProvisionerEventError extends Error {
-  public readonly code = 'RDS_IAM_INVALID_PROVISIONER_EVENT';
+export class ProvisionerEventError extends RdsIamError {
   constructor(message: string) {
-    super(message);
+    super('RDS_IAM_INVALID_PROVISIONER_EVENT', message);
     this.name = 'ProvisionerEventError';
   }
 }

@@ -14,7 +14,7 @@ export async function readCaFlag(caFile: string | undefined): Promise<string | u
   try {
     return await readFile(caFile, 'utf8');
   } catch (cause) {
-    throw new CliFailure('RDS_IAM_CLI_CA_UNREADABLE', `--ca ${caFile}: cannot read the file (${(cause as Error).message})`, 1, { cause });
+    throw new CliFailure('RDS_IAM_CLI_CA_UNREADABLE', `--ca ${caFile}: cannot read the file (${(cause as Error).message})`, { cause });
   }
 }
 

@@ -1,6 +1,7 @@
 import type { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import type { RDSClient } from '@aws-sdk/client-rds';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { RdsIamError, type RdsIamErrorCode } from '../errors/rds-iam-error';
 
 /** Where a command writes, which environment it reads, and how it reaches AWS; tests replace any of them. */
 export interface CliContext {
@@ -55,15 +56,13 @@ export function processContext(): CliContext {
   };
 }
 
-/** A failure the CLI reports as one line (no stack), with a stable code and the process exit code to use. */
-export class CliFailure extends Error {
-  constructor(
-    public readonly code: string,
-    message: string,
-    public readonly exitCode = 1,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
+/** The codes of the CLI's own failures. */
+export type CliFailureCode = Extract<RdsIamErrorCode, `RDS_IAM_CLI_${string}` | 'RDS_IAM_HOSTNAME_MISMATCH'>;
+
+/** A failure the CLI reports as one line (no stack), with a stable code; {@link exitCodeFor} picks the exit code. */
+export class CliFailure extends RdsIamError {
+  constructor(code: CliFailureCode, message: string, options?: { cause?: unknown }) {
+    super(code, message, options);
     this.name = 'CliFailure';
   }
 }
@@ -75,3 +74,11 @@ export const ExitCode = {
   /** `plan`: the database differs from the declaration (drift or pending changes); `diff`: database access changes. */
   ChangesPending: 2,
 } as const;
+
+/**
+ * The exit code of a command that failed, the one place it is chosen: every failure, ours or not, exits 1
+ * ({@link ExitCode.ChangesPending} is a result, not a failure). A code that needs its own exit code is mapped here.
+ */
+export function exitCodeFor(_error: unknown): number {
+  return ExitCode.Failure;
+}

@@ -135,7 +135,6 @@ async function readFromFile(path: string, stackName: string): Promise<DeployedUs
       'RDS_IAM_CLI_DEPLOYED_STATE_UNREADABLE',
       `--deployed-state ${path}: cannot read that file (${errorField(cause, 'code') ?? String(cause)}). Fix: give a template synthesized by ` +
         `\`npx cdk synth\` (e.g. cdk.out/${stackName}.template.json), or auto, cloudformation or none`,
-      1,
       { cause },
     );
   }
@@ -192,7 +191,6 @@ function stackReadFailure(stackName: string, region: string, account: string, ca
       'RDS_IAM_CLI_DEPLOYED_STATE_ACCESS_DENIED',
       `access denied to cloudformation:GetTemplate: ${why}. Fix: allow cloudformation:GetTemplate on ` +
         `arn:aws:cloudformation:${region}:${account}:stack/${stackName}/* to these credentials or use others (--profile), ${SKIP_HINT}`,
-      1,
       { cause },
     );
   }
@@ -200,7 +198,6 @@ function stackReadFailure(stackName: string, region: string, account: string, ca
     return new CliFailure(
       'RDS_IAM_CLI_DEPLOYED_STATE_NO_CREDENTIALS',
       `no valid AWS credentials (${name}): ${why}. Fix: sign in, or give --profile, ${SKIP_HINT}`,
-      1,
       { cause },
     );
   }
@@ -208,7 +205,6 @@ function stackReadFailure(stackName: string, region: string, account: string, ca
     'RDS_IAM_CLI_DEPLOYED_STATE_UNREADABLE',
     `cannot read the deployed template of stack ${stackName} (${region}): ${errorField(cause, 'message') ?? String(cause)}. ` +
       `Fix: check the region (--region) and the network, ${SKIP_HINT}`,
-    1,
     { cause },
   );
 }

@@ -1,5 +1,5 @@
 import { redactAuthTokens } from '../client/auth-token-format';
-import { ExitCode, type CliContext } from './cli-context';
+import { exitCodeFor, type CliContext } from './cli-context';
 
 /** What every command action returns: the process exit code. */
 export type CommandResult = number;
@@ -32,7 +32,7 @@ export async function runCommand(
     } else if (causeOf(error) !== undefined) {
       context.stderr.write('  (run again with --debug to see the underlying cause)\n');
     }
-    return exitCodeOf(error);
+    return exitCodeFor(error);
   }
 }
 
@@ -44,9 +44,4 @@ function describeFailure(error: unknown): string {
 
 function causeOf(error: unknown): unknown {
   return error instanceof Error ? error.cause : undefined;
-}
-
-function exitCodeOf(error: unknown): number {
-  if (error instanceof Error && 'exitCode' in error && typeof error.exitCode === 'number') return error.exitCode;
-  return ExitCode.Failure;
 }

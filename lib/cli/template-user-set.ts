@@ -87,5 +87,5 @@ function describeValue(value: unknown): string {
 }
 
 function invalid(message: string, cause?: unknown): CliFailure {
-  return new CliFailure('RDS_IAM_CLI_DEPLOYED_STATE_INVALID', message, 1, cause === undefined ? undefined : { cause });
+  return new CliFailure('RDS_IAM_CLI_DEPLOYED_STATE_INVALID', message, cause === undefined ? undefined : { cause });
 }

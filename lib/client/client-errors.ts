@@ -1,37 +1,25 @@
+import { RdsIamError, type RdsIamErrorCode } from '../errors/rds-iam-error';
+
 /**
  * Errors of the client runtime. Each has a stable `code` that callers can branch on, and a message that says what
  * happened, how to fix it and, where it matters, what the risk was. None of them ever carries an IAM token.
  */
 
-/** Every code the client runtime throws with. */
-export type RdsIamClientErrorCode =
+/** The codes the client runtime throws with. */
+export type RdsIamClientErrorCode = Extract<
+  RdsIamErrorCode,
   | 'RDS_IAM_TLS_REQUIRED'
   | 'RDS_IAM_HOSTNAME_MISMATCH'
   | 'RDS_IAM_INVALID_CLIENT_OPTIONS'
   | 'RDS_IAM_TOKEN_FAILED'
   | 'RDS_IAM_DATABASE_NOT_FOUND'
-  | 'RDS_IAM_AUTH_DISABLED';
+  | 'RDS_IAM_AUTH_DISABLED'
+>;
 
 /** Base class of the client runtime's errors. */
-export abstract class RdsIamClientError extends Error {
-  readonly #code: RdsIamClientErrorCode;
-
+export abstract class RdsIamClientError extends RdsIamError {
   protected constructor(code: RdsIamClientErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.#code = code;
-  }
-
-  /** Stable identifier of the failure, e.g. `RDS_IAM_TLS_REQUIRED`. */
-  get code(): RdsIamClientErrorCode {
-    return this.#code;
-  }
-
-  /**
-   * mysql2 overwrites `error.code` with `AUTH_SWITCH_PLUGIN_ERROR` on anything an auth plugin throws. An accessor
-   * keeps our stable code (a read-only property would make mysql2's strict-mode assignment throw instead).
-   */
-  set code(_driverCode: string) {
-    // Deliberately ignored: the code a caller branches on must not depend on where the error was raised.
+    super(code, message, options);
   }
 }
 

@@ -105,39 +105,55 @@ export function resolveConnectionTarget(options: ConnectionTargetOptions): Conne
   const connectHost = requireHost(options.host, 'host');
   const connectPort = requirePort(options.port ?? DEFAULT_MYSQL_PORT, 'port');
   if (options.endpoint === undefined) {
-    const rds = parseRdsEndpoint(connectHost);
-    if (rds === undefined) throw new HostnameMismatchError(notAnEndpointMessage(connectHost));
-    return { connectHost, connectPort, endpointHost: rds.hostname, endpointPort: connectPort, rds };
+    const rds = guardSigningHostname(connectHost, { subject: `host ${JSON.stringify(connectHost)}`, requireRdsName: true, fix: CLIENT_FIX });
+    return { connectHost, connectPort, endpointHost: rds?.hostname ?? connectHost, endpointPort: connectPort, ...(rds === undefined ? {} : { rds }) };
   }
   const { host: endpointHost, port: endpointPort } = splitEndpoint(options.endpoint);
-  if (isIP(endpointHost) !== 0) {
-    throw new HostnameMismatchError(
-      `endpoint ${JSON.stringify(options.endpoint)} is an IP address; RDS accepts tokens signed for its endpoint name ` +
-        'and its certificate names no IP. Fix: set endpoint to the DB endpoint name, e.g. ' +
-        "'mydb.abc123.us-east-1.rds.amazonaws.com', and keep the IP address in host.",
-    );
-  }
+  const rds = guardSigningHostname(endpointHost, {
+    subject: `endpoint ${JSON.stringify(options.endpoint)}`,
+    requireRdsName: false,
+    fix: "set endpoint to the DB endpoint name, e.g. 'mydb.abc123.us-east-1.rds.amazonaws.com', and keep the IP address in host.",
+  });
   return {
     connectHost,
     connectPort,
     endpointHost: endpointHost.toLowerCase(),
     endpointPort: endpointPort ?? connectPort,
-    rds: parseRdsEndpoint(endpointHost),
+    rds,
   };
 }
 
-function notAnEndpointMessage(host: string): string {
+const CLIENT_FIX =
+  "pass endpoint: '<db endpoint>[:port]' (e.g. 'mydb.abc123.us-east-1.rds.amazonaws.com:3306'; CLI: --hostname " +
+  '<db endpoint> --via <host[:port]>) to sign for and verify TLS against, and keep this address as host.';
+
+/** What {@link guardSigningHostname} checks, and how its refusal names the value and the fix. */
+export interface SigningHostnameGuard {
+  /** How the message names the value, e.g. `--hostname 10.1.2.3` or `host "localhost"`. */
+  readonly subject: string;
+  /** Refuse any name that is not an RDS endpoint (a CNAME, `localhost`), not only IP addresses. */
+  readonly requireRdsName: boolean;
+  /** The fix, in the caller's terms (option names, flags). */
+  readonly fix: string;
+}
+
+/**
+ * The one place the hostname guard refuses: a token signed for an IP address (or, with `requireRdsName`, any name
+ * but an RDS endpoint) would be rejected by RDS and TLS could not verify the server. Throws
+ * {@link HostnameMismatchError}; returns the parsed RDS endpoint name, if it is one.
+ */
+export function guardSigningHostname(hostname: string, guard: SigningHostnameGuard): RdsEndpointName | undefined {
+  const rds = parseRdsEndpoint(hostname);
+  if (rds !== undefined || (isIP(hostname) === 0 && !guard.requireRdsName)) return rds;
   const what =
-    isIP(host) !== 0
+    isIP(hostname) !== 0
       ? 'is an IP address'
-      : host === 'localhost'
+      : hostname === 'localhost'
         ? 'is localhost (an SSH tunnel or port forward?)'
-        : 'is not an RDS endpoint (*.rds.amazonaws.com, *.rds.amazonaws.com.cn or an RDS Proxy endpoint); a CNAME?';
-  return (
-    `host ${JSON.stringify(host)} ${what}. IAM tokens are signed for a host name and RDS rejects a token signed for ` +
-    'any name but its own endpoint, and TLS could not verify the server. Fix: pass endpoint: ' +
-    "'<db endpoint>[:port]' (e.g. 'mydb.abc123.us-east-1.rds.amazonaws.com:3306'; CLI: --endpoint) to sign for " +
-    'and verify TLS against, and keep this address as host.'
+        : 'is not an RDS endpoint name (*.rds.amazonaws.com, *.rds.amazonaws.com.cn or an RDS Proxy endpoint); a CNAME?';
+  throw new HostnameMismatchError(
+    `${guard.subject} ${what}. RDS only accepts IAM tokens signed for its own endpoint name, and TLS could not verify ` +
+      `the server either. Fix: ${guard.fix}`,
   );
 }
 

@@ -1,4 +1,5 @@
 import type { IConstruct } from 'constructs';
+import { RdsIamError } from '../errors/rds-iam-error';
 
 /**
  * A declaration refused at synth time. The message starts with the construct path, then names the property, the
@@ -6,12 +7,11 @@ import type { IConstruct } from 'constructs';
  *
  * (aws-cdk-lib's own `ValidationError` is marked internal in 2.276, so constructs outside the library cannot rely on it.)
  */
-export class IamDatabaseDeclarationError extends Error {
-  public readonly code = 'RDS_IAM_INVALID_DECLARATION';
+export class IamDatabaseDeclarationError extends RdsIamError {
   public readonly constructPath: string;
 
   constructor(scope: IConstruct, message: string, options?: { cause?: unknown }) {
-    super(`${scope.node.path}: ${message}`, options);
+    super('RDS_IAM_INVALID_DECLARATION', `${scope.node.path}: ${message}`, options);
     this.name = 'IamDatabaseDeclarationError';
     this.constructPath = scope.node.path;
   }

@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { RdsIamError } from '../errors/rds-iam-error';
 
 /** What a finished program wrote. */
 export interface ProgramOutput {
@@ -7,13 +8,13 @@ export interface ProgramOutput {
 }
 
 /** A program that exited non-zero or could not start; `stderr` is kept for the caller's error message. */
-export class ProgramFailure extends Error {
+export class ProgramFailure extends RdsIamError {
   constructor(
     readonly program: string,
     readonly stderr: string,
     options: { readonly cause: unknown },
   ) {
-    super(`${program} failed: ${stderr.trim() || String(options.cause)}`, options);
+    super('EMULATOR_PROGRAM_FAILED', `${program} failed: ${stderr.trim() || String(options.cause)}`, options);
     this.name = 'ProgramFailure';
   }
 }

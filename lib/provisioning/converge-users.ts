@@ -8,6 +8,7 @@ import type { LiveUserState } from '../planner/live-user-state';
 import { SERVER_STALLED } from './master-connection';
 import { detectServer, readLiveUserState, ServerTraits } from './read-live-user-state';
 import { readServerNotes } from './server-notes';
+import { RdsIamError } from '../errors/rds-iam-error';
 
 /** One structured log entry; the caller decides where it goes (the Lambda prints one JSON line each). */
 export type ConvergeLogEntry = Readonly<Record<string, unknown>> & { readonly event: string };
@@ -58,8 +59,7 @@ const STATEMENT_FAILURE_HINTS: Readonly<Record<string, string>> = {
 };
 
 /** A statement of the plan failed; the ones before it were applied and a re-run converges from there. */
-export class StatementFailedError extends Error {
-  public readonly code = 'RDS_IAM_STATEMENT_FAILED';
+export class StatementFailedError extends RdsIamError {
   /** How many statements ran before this one. */
   public readonly executedBefore: number;
   constructor(
@@ -74,6 +74,7 @@ export class StatementFailedError extends Error {
     const hint = STATEMENT_FAILURE_HINTS[code];
     const reason = `${options.cause instanceof Error ? options.cause.message : String(options.cause)}${hint === undefined ? '' : ` (${hint})`}`;
     super(
+      'RDS_IAM_STATEMENT_FAILED',
       `statement ${executedBefore + 1} of ${total} (${statement.kind} for user '${statement.username}') failed: ${statement.sql}: ${reason}. ` +
         `The ${executedBefore} statement(s) before it were applied; fix the cause and deploy again, which converges from the current state.`,
       options,

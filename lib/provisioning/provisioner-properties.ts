@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { listProblems } from '../users/bounded-text';
 import type { DatabaseEngineFamily, DatabaseUserSpec, UserGrant } from '../users/database-user-spec';
+import { RdsIamError } from '../errors/rds-iam-error';
 
 /** The CloudFormation type of the one custom resource that carries every user of a database. */
 export const PROVISIONER_RESOURCE_TYPE = 'Custom::RdsIamDatabaseUsers';
@@ -66,10 +67,9 @@ const wireUserSchema = z
 
 type WireUser = z.infer<typeof wireUserSchema>;
 
-export class ProvisionerPropertiesError extends Error {
-  public readonly code = 'RDS_IAM_INVALID_PROVISIONER_PROPERTIES';
+export class ProvisionerPropertiesError extends RdsIamError {
   constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
+    super('RDS_IAM_INVALID_PROVISIONER_PROPERTIES', message, options);
     this.name = 'ProvisionerPropertiesError';
   }
 }

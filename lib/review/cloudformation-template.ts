@@ -1,3 +1,4 @@
+import { RdsIamError } from '../errors/rds-iam-error';
 /**
  * A synthesized CloudFormation template read as plain JSON: no aws-cdk-lib, so `rds-iam diff` starts fast and reads
  * any template, whichever CDK version made it.
@@ -21,10 +22,9 @@ export interface SynthesizedTemplate {
   readonly origin: string;
 }
 
-export class TemplateReadError extends Error {
-  public readonly code = 'RDS_IAM_TEMPLATE_UNREADABLE';
+export class TemplateReadError extends RdsIamError {
   constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
+    super('RDS_IAM_TEMPLATE_UNREADABLE', message, options);
     this.name = 'TemplateReadError';
   }
 }

@@ -13,7 +13,7 @@ import {
   RemoveTagsFromResourceCommand,
 } from '@aws-sdk/client-rds';
 import { mockClient } from 'aws-sdk-client-mock';
-import { DatabaseIamAuthError } from '../../lambda/database-iam-auth/database-iam-auth-error';
+import { RdsIamError } from '../../lib/errors/rds-iam-error';
 import { DatabaseIamAuthContext, isComplete, onEvent } from '../../lambda/database-iam-auth/handlers';
 
 const rdsMock = mockClient(RDSClient);
@@ -75,14 +75,14 @@ const pollEvent = (physicalResourceId: string, resourceProperties = properties()
   PhysicalResourceId: physicalResourceId,
 });
 
-async function caught(promise: Promise<unknown>): Promise<DatabaseIamAuthError> {
+async function caught(promise: Promise<unknown>): Promise<RdsIamError> {
   try {
     await promise;
   } catch (error) {
-    if (error instanceof DatabaseIamAuthError) return error;
+    if (error instanceof RdsIamError) return error;
     throw error;
   }
-  throw new Error('expected a DatabaseIamAuthError');
+  throw new Error('expected an RdsIamError');
 }
 
 beforeEach(() => {
@@ -211,7 +211,7 @@ describe('importing an existing cluster', () => {
 
   it('refuses properties it does not understand', async () => {
     const error = await caught(onEvent(createEvent(properties({ Kind: 'proxy' })), context));
-    expect(error.code).toBe('RDS_IAM_INVALID_IMPORT_EVENT');
+    expect(error.code).toBe('RDS_IAM_INVALID_EXISTING_DATABASE_EVENT');
     expect(error.message).toContain('Kind');
   });
 });

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import type { Command } from 'commander';
-import { parseRdsEndpoint } from '../../client/rds-endpoint';
+import { guardSigningHostname } from '../../client/rds-endpoint';
 import { CliFailure, type CliContext } from '../cli-context';
 import type { DatabaseTarget, DatabaseTargetFlags } from '../database-target';
 import { parseHostAndPort, parsePort } from '../flag-parsers';
@@ -79,13 +79,13 @@ async function connect(flags: ConnectFlags, context: CliContext): Promise<Comman
 /** A bare `--hostname` must be an RDS endpoint; tunnels, CNAMEs and IPs are named with `--via`. */
 function guardHostname(target: DatabaseTarget, flags: ConnectFlags): void {
   if (target.endpointIsExplicit || flags.via !== undefined) return;
-  if (parseRdsEndpoint(target.endpointHost) !== undefined) return;
-  throw new CliFailure(
-    'RDS_IAM_HOSTNAME_MISMATCH',
-    `--hostname ${target.endpointHost} is not an RDS endpoint name, and RDS only accepts tokens signed for its endpoint ` +
-      '(TLS would not verify either). Fix: give the real endpoint as --hostname and the tunnel, IP or CNAME as --via ' +
-      '<host[:port]>; or, for a server that is not RDS (e.g. the local emulator), give its CA with --ca <file>.',
-  );
+  guardSigningHostname(target.endpointHost, {
+    subject: `--hostname ${target.endpointHost}`,
+    requireRdsName: true,
+    fix:
+      'give the real endpoint as --hostname and the tunnel, IP or CNAME as --via <host[:port]>; or, for a server that ' +
+      'is not RDS (e.g. the local emulator), give its CA with --ca <file>.',
+  });
 }
 
 async function executeStatement(sql: string, route: Route, flags: ConnectFlags, context: CliContext): Promise<CommandResult> {
@@ -182,7 +182,7 @@ function runInteractive(program: string, args: readonly string[], env: NodeJS.Pr
     const child = spawn(program, args, { stdio: 'inherit', env });
     child.once('error', (error) => {
       process.off('SIGINT', ignore);
-      reject(new CliFailure('RDS_IAM_CLI_NO_CLIENT', `could not start ${program}: ${error.message}`, 1, { cause: error }));
+      reject(new CliFailure('RDS_IAM_CLI_NO_CLIENT', `could not start ${program}: ${error.message}`, { cause: error }));
     });
     child.once('exit', (code, signal) => {
       process.off('SIGINT', ignore);

@@ -1,6 +1,6 @@
-import { isIP } from 'node:net';
 import type { Command } from 'commander';
-import { CliFailure, type CliContext } from '../cli-context';
+import { guardSigningHostname } from '../../client/rds-endpoint';
+import type { CliContext } from '../cli-context';
 import { runCommand, type CommandResult } from '../run-command';
 import { parsePort } from '../flag-parsers';
 
@@ -35,13 +35,11 @@ export function registerTokenCommand(program: Command, context: CliContext, onRe
 }
 
 async function printToken(flags: TokenFlags, context: CliContext): Promise<CommandResult> {
-  if (isIP(flags.hostname) !== 0) {
-    throw new CliFailure(
-      'RDS_IAM_HOSTNAME_MISMATCH',
-      `--hostname ${flags.hostname} is an IP address; RDS only accepts tokens signed for its endpoint name. Fix: pass ` +
-        'the endpoint (e.g. mydb.abc123.eu-west-1.rds.amazonaws.com) even when you connect through a tunnel or an IP.',
-    );
-  }
+  guardSigningHostname(flags.hostname, {
+    subject: `--hostname ${flags.hostname}`,
+    requireRdsName: false,
+    fix: 'pass the endpoint (e.g. mydb.abc123.eu-west-1.rds.amazonaws.com) even when you connect through a tunnel or an IP.',
+  });
   const { generateAuthToken } = await import('../../client/iam-token-provider');
   const token = await generateAuthToken({
     hostname: flags.hostname,
