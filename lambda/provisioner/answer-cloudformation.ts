@@ -1,6 +1,6 @@
 import { buildResponse, CloudFormationResponse, sendResponse } from './cloudformation-response';
 import { handleProvisionerEvent, ProvisionerDependencies, ProvisionerOutcome } from './handle-provisioner-event';
-import { parseRequestEnvelope } from './provisioner-event';
+import { parseRequestEnvelope } from '../../lib/contracts/provisioner/provisioner-event';
 import { ProvisionerProgress } from './provisioner-progress';
 
 /** The part of the Lambda context the provisioner reads. */

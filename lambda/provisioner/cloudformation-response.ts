@@ -4,7 +4,7 @@ import { RdsIamError } from '../../lib/errors/rds-iam-error';
 /**
  * The custom resource protocol's answer: the JSON document PUT to the pre-signed `ResponseURL` CloudFormation sends.
  * The provisioner answers CloudFormation itself (not through the Provider framework) so that the rollback Delete of a
- * failed Create reaches it; see `physical-resource-id.ts`.
+ * failed Create reaches it; see `lib/contracts/provisioner/provisioner-physical-id.ts`.
  * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/crpg-ref-responses.html
  */
 export interface CloudFormationResponse {

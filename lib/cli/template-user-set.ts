@@ -1,4 +1,4 @@
-import { decodeUserSpecs, PROVISIONER_RESOURCE_TYPE, ProvisionerProperty } from '../provisioning/provisioner-properties';
+import { decodeUserSpecs, PROVISIONER_RESOURCE_TYPE, ProvisionerProperty } from '../contracts/provisioner/provisioner-properties';
 import type { DatabaseUserSpec } from '../users/database-user-spec';
 import { CliFailure } from './cli-context';
 

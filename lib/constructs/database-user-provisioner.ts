@@ -3,7 +3,7 @@ import type { SubnetSelection } from 'aws-cdk-lib/aws-ec2';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct, IConstruct } from 'constructs';
-import { PROVISIONER_RESOURCE_TYPE, ProvisionerProperty, encodeUserSpecs } from '../provisioning/provisioner-properties';
+import { PROVISIONER_RESOURCE_TYPE, ProvisionerProperty, encodeUserSpecs } from '../contracts/provisioner/provisioner-properties';
 import type { DatabaseUserSpec } from '../users/database-user-spec';
 import { checkUserDeclarations, declaredSpecOf, describeProblems, UserSpecValidationError, ValidatedUser } from '../users/validate-user-specs';
 import { newBundledHandler } from './bundled-handler';
@@ -35,7 +35,7 @@ export interface DatabaseUserProvisionerProps {
   readonly logRetention?: RetentionDays;
 }
 
-export { PROVISIONER_RESOURCE_TYPE } from '../provisioning/provisioner-properties';
+export { PROVISIONER_RESOURCE_TYPE } from '../contracts/provisioner/provisioner-properties';
 
 /**
  * How long CloudFormation waits for an answer: the handler always answers before its own timeout, but when the
@@ -87,7 +87,7 @@ export class DatabaseUserProvisioner extends Construct {
 
     // The handler answers CloudFormation itself rather than through the Provider framework: the framework answers
     // the rollback Delete of a failed Create alone (its CREATE_FAILED marker), which would leave that Create's users
-    // behind. See lambda/provisioner/physical-resource-id.ts.
+    // behind. See lib/contracts/provisioner/provisioner-physical-id.ts.
     this.customResource = new CustomResource(this, 'Users', {
       serviceToken: this.handler.functionArn,
       resourceType: PROVISIONER_RESOURCE_TYPE,

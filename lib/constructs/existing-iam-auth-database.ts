@@ -9,13 +9,14 @@ import { LogLevel } from 'aws-cdk-lib/aws-stepfunctions';
 import { Provider } from 'aws-cdk-lib/custom-resources';
 import { Construct, IDependable } from 'constructs';
 import type { DatabaseEngineFamily } from '../users/database-user-spec';
-import { newBundledHandler } from './bundled-handler';
 import {
   DB_IDENTIFIER_PATTERN,
   DatabaseIamAuthAttribute,
   DatabaseIamAuthProperty,
   DatabaseKind,
-} from './database-iam-auth-properties';
+  EXISTING_DATABASE_RESOURCE_TYPE,
+} from '../contracts/existing-iam-auth-database';
+import { newBundledHandler } from './bundled-handler';
 import { IamDatabaseDeclarationError } from './declaration-error';
 import type { IIamAuthDatabase } from './iam-auth-database';
 
@@ -77,7 +78,7 @@ export interface ExistingIamAuthDatabaseProps {
 }
 
 /** The CloudFormation type of the custom resource that reads an existing database and enables IAM authentication. */
-export const EXISTING_DATABASE_RESOURCE_TYPE = 'Custom::RdsIamAuthDatabase';
+export { EXISTING_DATABASE_RESOURCE_TYPE };
 
 /**
  * An Aurora MySQL cluster or RDS for MySQL / MariaDB instance that exists already, taken by identifier. At deploy
@@ -125,14 +126,14 @@ export class ExistingIamAuthDatabase extends Construct implements IIamAuthDataba
 
     const logRetention = props.logRetention ?? RetentionDays.ONE_MONTH;
     this.onEventHandler = newBundledHandler(this, 'OnEvent', {
-      lambdaName: 'database-iam-auth',
+      lambdaName: 'existing-iam-auth-database',
       handler: 'onEvent',
       description: `rds-iam-mysql: reads ${this.displayName} and turns IAM database authentication on`,
       timeout: Duration.minutes(1),
       logRetention,
     });
     this.isCompleteHandler = newBundledHandler(this, 'IsComplete', {
-      lambdaName: 'database-iam-auth',
+      lambdaName: 'existing-iam-auth-database',
       handler: 'isComplete',
       description: `rds-iam-mysql: polls ${this.displayName} until IAM database authentication is applied`,
       timeout: Duration.minutes(1),
@@ -200,7 +201,7 @@ export class ExistingIamAuthDatabase extends Construct implements IIamAuthDataba
       resourceName: this.identifier,
       arnFormat: ArnFormat.COLON_RESOURCE_NAME,
     });
-    // The tags remember that this stack turned IAM authentication on (see lambda/database-iam-auth/handlers.ts).
+    // The tags remember that this stack turned IAM authentication on (see lambda/existing-iam-auth-database/handlers.ts).
     const actions = this.kind === 'cluster'
       ? ['rds:DescribeDBClusters', 'rds:ModifyDBCluster', 'rds:AddTagsToResource', 'rds:RemoveTagsFromResource']
       : ['rds:DescribeDBInstances', 'rds:ModifyDBInstance', 'rds:AddTagsToResource', 'rds:RemoveTagsFromResource'];

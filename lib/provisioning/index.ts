@@ -2,6 +2,5 @@
 export * from './converge-users';
 export * from './master-connection';
 export * from './master-secret';
-export * from './provisioner-properties';
 export * from './read-live-user-state';
 export * from './redact-secrets';

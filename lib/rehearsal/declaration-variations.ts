@@ -1,4 +1,4 @@
-import { decodeUserSpecs, encodeUserSpecs, ProvisionerProperty } from '../provisioning/provisioner-properties';
+import { decodeUserSpecs, encodeUserSpecs, ProvisionerProperty } from '../contracts/provisioner/provisioner-properties';
 import type { DatabaseUserSpec } from '../users/database-user-spec';
 import type { PropertyOverride } from './simulated-stack';
 

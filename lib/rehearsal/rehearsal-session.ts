@@ -1,11 +1,11 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DatabaseIamAuthProperty } from '../constructs/database-iam-auth-properties';
+import { DatabaseIamAuthProperty } from '../contracts/existing-iam-auth-database/existing-iam-auth-database-properties';
 import { PROVISIONER_RESOURCE_TYPE } from '../constructs/database-user-provisioner';
 import { EXISTING_DATABASE_RESOURCE_TYPE } from '../constructs/existing-iam-auth-database';
 import type { RunningEmulator } from '../emulator';
-import { ProvisionerProperty } from '../provisioning/provisioner-properties';
+import { ProvisionerProperty } from '../contracts/provisioner/provisioner-properties';
 import { writeJsonError } from './aws-request';
 import { AwsValueShapes, partitionOf } from './aws-value-shapes';
 import { readAssemblyStack, type AssemblyStack } from './cloud-assembly';

@@ -1,4 +1,4 @@
-import { DatabaseIamAuthProperty } from '../constructs/database-iam-auth-properties';
+import { DatabaseIamAuthProperty } from '../contracts/existing-iam-auth-database/existing-iam-auth-database-properties';
 import type { RunningEmulator } from '../emulator';
 import type { AwsValueShapes } from './aws-value-shapes';
 import type { AssemblyStack } from './cloud-assembly';

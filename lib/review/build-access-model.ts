@@ -1,4 +1,4 @@
-import { decodeUserSpecs, PROVISIONER_RESOURCE_TYPE, ProvisionerProperty } from '../provisioning/provisioner-properties';
+import { decodeUserSpecs, PROVISIONER_RESOURCE_TYPE, ProvisionerProperty } from '../contracts/provisioner/provisioner-properties';
 import type { DatabaseEngineFamily, DatabaseUserSpec, UserGrant } from '../users/database-user-spec';
 import { formatGrantTarget, parseGrantTarget } from '../users/grant-target';
 import type { ValidatedGrant } from '../users/validate-user-specs';

@@ -1,4 +1,4 @@
-import { ProvisionerProperty } from '../provisioning/provisioner-properties';
+import { ProvisionerProperty } from '../contracts/provisioner/provisioner-properties';
 import { isRecord, type TemplateResource } from './cloudformation-template';
 import { referencedLogicalIds } from '../rehearsal/cloudformation-template';
 import { expressionKey, renderExpression } from './intrinsic-expression';

@@ -12,7 +12,7 @@ import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { PROVISIONER_RESOURCE_TYPE } from '../../lib/constructs/database-user-provisioner';
 import { environmentStackName, environmentUserSpecs, getEnvironment, type EnvironmentConfig } from '../../lib/environments';
-import { encodeUserSpecs } from '../../lib/provisioning/provisioner-properties';
+import { encodeUserSpecs } from '../../lib/contracts/provisioner/provisioner-properties';
 import { IamDatabaseStack } from '../../lib/stacks/iam-database-stack';
 import type { DatabaseUserSpec } from '../../lib/users/database-user-spec';
 import { createIamUser, describeEachEngine, useEmulator } from '../support/emulator';

@@ -3,7 +3,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { userSetOfTemplate } from '../../lib/cli/template-user-set';
 import { PROVISIONER_RESOURCE_TYPE } from '../../lib/constructs/database-user-provisioner';
 import { environmentStackName, environmentUserSpecs, getEnvironment } from '../../lib/environments';
-import { encodeUserSpecs } from '../../lib/provisioning/provisioner-properties';
+import { encodeUserSpecs } from '../../lib/contracts/provisioner/provisioner-properties';
 import { IamDatabaseStack } from '../../lib/stacks/iam-database-stack';
 import type { DatabaseUserSpec } from '../../lib/users/database-user-spec';
 import { SKIP_BUNDLING_CONTEXT, TEST_APP_PROPS } from '../support/synth-stacks';

@@ -3,7 +3,7 @@ import { Annotations as CoreAnnotations } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { UNNEEDED_ACKNOWLEDGEMENT_ID } from '../../lib/constructs/broad-grant-warnings';
 import { IamDatabaseUser, type IamDatabaseUserProps } from '../../lib/constructs/iam-database-user';
-import { PROVISIONER_RESOURCE_TYPE } from '../../lib/provisioning/provisioner-properties';
+import { PROVISIONER_RESOURCE_TYPE } from '../../lib/contracts/provisioner/provisioner-properties';
 import { BroadGrantRuleId } from '../../lib/review/broad-grant-rules';
 import { ACKNOWLEDGED_WARNINGS_METADATA_KEY } from '../../lib/review/warning-acknowledgement';
 import { databaseFixture } from '../support/database-fixtures';

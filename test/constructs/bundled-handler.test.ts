@@ -8,7 +8,7 @@ import { TEST_APP_PROPS } from '../support/synth-stacks';
 import { onlyResourceOfType } from '../support/template-queries';
 
 describe('lambdaSourceFingerprint', () => {
-  const entry = lambdaEntry('database-iam-auth');
+  const entry = lambdaEntry('existing-iam-auth-database');
 
   it('is the same for the same sources and options, so a warm cdk.out is reused', () => {
     expect(lambdaSourceFingerprint(entry, { minify: true })).toBe(lambdaSourceFingerprint(entry, { minify: true }));
@@ -30,7 +30,7 @@ describe('newBundledHandler', () => {
   function synthesizeInto(directory: string): { assetFile: string } {
     const app = new App({ ...TEST_APP_PROPS, outdir: directory });
     const stack = new Stack(app, 'Bundle');
-    newBundledHandler(stack, 'Handler', { lambdaName: 'database-iam-auth', handler: 'onEvent', description: 'test', timeout: Duration.minutes(1) });
+    newBundledHandler(stack, 'Handler', { lambdaName: 'existing-iam-auth-database', handler: 'onEvent', description: 'test', timeout: Duration.minutes(1) });
     const assembly = app.synth();
     const { properties } = onlyResourceOfType(Template.fromStack(stack), 'AWS::Lambda::Function');
     const assetKey = (properties.Code as { S3Key: string }).S3Key.replace(/\.zip$/, '');

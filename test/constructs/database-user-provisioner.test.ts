@@ -4,7 +4,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { AccountRootPrincipal, Role } from 'aws-cdk-lib/aws-iam';
 import { PROVISIONER_RESOURCE_TYPE } from '../../lib/constructs/database-user-provisioner';
 import { IamDatabaseUser } from '../../lib/constructs/iam-database-user';
-import { decodeUserSpecs, ProvisionerProperty } from '../../lib/provisioning/provisioner-properties';
+import { decodeUserSpecs, ProvisionerProperty } from '../../lib/contracts/provisioner/provisioner-properties';
 import { databaseFixture } from '../support/database-fixtures';
 import { egressRules, onlyResourceOfType, resourcesOfType } from '../support/template-queries';
 

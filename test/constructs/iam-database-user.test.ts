@@ -7,7 +7,7 @@ import { Topic } from 'aws-cdk-lib/aws-sns';
 import { DatabaseUserProvisioner, PROVISIONER_RESOURCE_TYPE } from '../../lib/constructs/database-user-provisioner';
 import { IamAuthDatabase } from '../../lib/constructs/iam-auth-database-adapters';
 import { IamDatabaseUser, IamDatabaseUserProps } from '../../lib/constructs/iam-database-user';
-import { decodeUserSpecs, ProvisionerProperty } from '../../lib/provisioning/provisioner-properties';
+import { decodeUserSpecs, ProvisionerProperty } from '../../lib/contracts/provisioner/provisioner-properties';
 import { databaseFixture } from '../support/database-fixtures';
 import { onlyResourceOfType, policyStatements, renderedDbUserArn, resourcesOf } from '../support/template-queries';
 import { declarationError } from '../support/declaration-error';

@@ -1,7 +1,7 @@
 import { Template } from 'aws-cdk-lib/assertions';
 import { IamDatabaseUser } from '../../lib/constructs/iam-database-user';
 import { LAMBDA_ASYNC_PAYLOAD_BYTES, provisionerCapacityProblems } from '../../lib/constructs/provisioner-capacity';
-import { encodeUserSpecs } from '../../lib/provisioning/provisioner-properties';
+import { encodeUserSpecs } from '../../lib/contracts/provisioner/provisioner-properties';
 import type { DatabaseUserSpec } from '../../lib/users/database-user-spec';
 import { databaseFixture } from '../support/database-fixtures';
 

@@ -1,7 +1,7 @@
 import { build } from 'esbuild';
 import * as path from 'node:path';
 import { inspect } from 'node:util';
-import { encodeUserSpecs } from '../../lib/provisioning/provisioner-properties';
+import { encodeUserSpecs } from '../../lib/contracts/provisioner/provisioner-properties';
 import { CLUSTER_RESOURCE_ID, STACK_ID } from '../support/aws-shaped-values';
 import { describeEachEngine } from '../support/emulator';
 import { DeliveredResponse, grantSnapshot, logEntries, PHYSICAL_ID, ProvisionerFixture, startProvisionerFixture, user } from './provisioner-fixture';

@@ -3,9 +3,10 @@ import { mockClient } from 'aws-sdk-client-mock';
 import type { Connection, RowDataPacket } from 'mysql2/promise';
 import { startEmulator, type EmulatorEngine, type RunningEmulator } from '../../lib/emulator';
 import { connectAsAdmin, connectAsIamUser } from '../support/emulator';
-import { encodeUserSpecs } from '../../lib/provisioning/provisioner-properties';
+import { encodeUserSpecs, physicalResourceId } from '../../lib/contracts/provisioner';
 import type { DatabaseUserSpec } from '../../lib/users/database-user-spec';
 import { handler } from '../../lambda/provisioner';
+import type { CloudFormationResponse } from '../../lambda/provisioner/cloudformation-response';
 import { CLUSTER_RESOURCE_ID, PROVISIONER_FUNCTION_ARN, RDS_MANAGED_CLUSTER_SECRET_ARN, STACK_ID } from '../support/aws-shaped-values';
 import { startResponseUrlServer, type ResponseUrlServer } from '../support/response-url-server';
 
@@ -19,18 +20,10 @@ import { startResponseUrlServer, type ResponseUrlServer } from '../support/respo
 export const SECRET_ARN = RDS_MANAGED_CLUSTER_SECRET_ARN;
 
 /** The physical id of a deployed resource on the fixture's database. */
-export const PHYSICAL_ID = `rds-iam-users:${CLUSTER_RESOURCE_ID}`;
+export const PHYSICAL_ID = physicalResourceId(CLUSTER_RESOURCE_ID);
 
 /** What the handler PUT to the ResponseURL, parsed: the answer CloudFormation reads. */
-export interface DeliveredResponse {
-  readonly Status: 'SUCCESS' | 'FAILED';
-  readonly Reason?: string;
-  readonly PhysicalResourceId: string;
-  readonly StackId: string;
-  readonly RequestId: string;
-  readonly LogicalResourceId: string;
-  readonly Data?: Record<string, number>;
-}
+export type DeliveredResponse = Omit<CloudFormationResponse, 'NoEcho' | 'Data'> & { readonly Data?: Record<string, number> };
 
 export type RequestType = 'Create' | 'Update' | 'Delete';
 

@@ -1,8 +1,8 @@
 import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import { performance } from 'node:perf_hooks';
-import { encodeUserSpecs } from '../../lib/provisioning/provisioner-properties';
+import { encodeUserSpecs } from '../../lib/contracts/provisioner/provisioner-properties';
 import { MAX_RESPONSE_BYTES } from '../../lambda/provisioner/cloudformation-response';
-import { deleteScope } from '../../lambda/provisioner/physical-resource-id';
+import { deleteScope } from '../../lib/contracts/provisioner/provisioner-physical-id';
 import { CLUSTER_RESOURCE_ID } from '../support/aws-shaped-values';
 import { describeEachEngine } from '../support/emulator';
 import { grantSnapshot, logEntries, ProvisionerFixture, SECRET_ARN, startProvisionerFixture, user } from './provisioner-fixture';

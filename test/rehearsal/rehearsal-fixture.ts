@@ -1,7 +1,7 @@
 import type { Connection, RowDataPacket } from 'mysql2/promise';
 import { PROVISIONER_RESOURCE_TYPE } from '../../lib/constructs/database-user-provisioner';
 import type { EmulatorEngine, RunningEmulator } from '../../lib/emulator';
-import { encodeUserSpecs, ProvisionerProperty } from '../../lib/provisioning/provisioner-properties';
+import { encodeUserSpecs, ProvisionerProperty } from '../../lib/contracts/provisioner/provisioner-properties';
 import { accountSnapshot, openMasterSession, type AccountSnapshot } from '../../lib/rehearsal/database-inspection';
 import { RehearsalSession } from '../../lib/rehearsal/rehearsal-session';
 import type { RequestOutcome } from '../../lib/rehearsal/custom-resource-driver';

@@ -6,7 +6,7 @@ import type { DatabaseAccess } from '../../lib/review/access-model';
 import { BroadGrantRuleId } from '../../lib/review/broad-grant-rules';
 import { buildAccessModel } from '../../lib/review/build-access-model';
 import { TemplateReadError, type SynthesizedTemplate } from '../../lib/review/cloudformation-template';
-import { PROVISIONER_RESOURCE_TYPE, ProvisionerProperty } from '../../lib/provisioning/provisioner-properties';
+import { PROVISIONER_RESOURCE_TYPE, ProvisionerProperty } from '../../lib/contracts/provisioner/provisioner-properties';
 import { accessFixtureTemplate, type AccessFixtureDeclaration } from '../support/access-fixture';
 
 const ORDERS_WRITE = { privileges: ['SELECT', 'INSERT', 'UPDATE', 'DELETE'], on: 'orders.*' };

@@ -6,7 +6,7 @@ import {
   environmentUserSpecs,
   listEnvironments,
 } from '../../lib/environments';
-import { ProvisionerProperty, decodeUserSpecs } from '../../lib/provisioning/provisioner-properties';
+import { ProvisionerProperty, decodeUserSpecs } from '../../lib/contracts/provisioner/provisioner-properties';
 import { PROVISIONER_RESOURCE_TYPE } from '../../lib/constructs/database-user-provisioner';
 import { normalizeTemplate } from '../support/normalize-template';
 import { reviewerTemplateView } from '../support/reviewer-template-view';

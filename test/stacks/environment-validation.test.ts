@@ -3,7 +3,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { PROVISIONER_RESOURCE_TYPE } from '../../lib/constructs/database-user-provisioner';
 import { IamDatabaseDeclarationError } from '../../lib/constructs/declaration-error';
 import { EnvironmentConfig, getEnvironment } from '../../lib/environments';
-import { decodeUserSpecs, ProvisionerProperty } from '../../lib/provisioning/provisioner-properties';
+import { decodeUserSpecs, ProvisionerProperty } from '../../lib/contracts/provisioner/provisioner-properties';
 import { IamDatabaseStack } from '../../lib/stacks/iam-database-stack';
 import { declarationError } from '../support/declaration-error';
 import { SKIP_BUNDLING_CONTEXT, TEST_APP_PROPS } from '../support/synth-stacks';

@@ -1,7 +1,7 @@
 import type { RowDataPacket } from 'mysql2/promise';
 import { connectAsMaster } from '../../lib/provisioning/master-connection';
 import { convergeUsers } from '../../lib/provisioning/converge-users';
-import { encodeUserSpecs } from '../../lib/provisioning/provisioner-properties';
+import { encodeUserSpecs } from '../../lib/contracts/provisioner/provisioner-properties';
 import type { DatabaseUserSpec } from '../../lib/users/database-user-spec';
 import { describeEachEngine } from '../support/emulator';
 import { DeliveredResponse, grantSnapshot, logEntries, ProvisionerFixture, startProvisionerFixture, user } from '../provisioner/provisioner-fixture';

@@ -1,5 +1,5 @@
-import { deleteScope, failedCreatePhysicalResourceId, MAX_PHYSICAL_ID_BYTES, physicalResourceId, undoCreatePhysicalResourceId } from '../../lambda/provisioner/physical-resource-id';
-import { CLUSTER_RESOURCE_ID } from '../support/aws-shaped-values';
+import { deleteScope, failedCreatePhysicalResourceId, MAX_PHYSICAL_ID_BYTES, physicalResourceId, undoCreatePhysicalResourceId } from '../../../lib/contracts/provisioner/provisioner-physical-id';
+import { CLUSTER_RESOURCE_ID } from '../../support/aws-shaped-values';
 
 describe('physical resource id', () => {
   it('names the database by its resource id, not by the name used to reach it', () => {

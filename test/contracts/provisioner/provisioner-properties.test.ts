@@ -1,6 +1,6 @@
-import { decodeUserSpecs, encodeUserSpecs, ProvisionerPropertiesError } from '../../lib/provisioning/provisioner-properties';
-import type { DatabaseUserSpec } from '../../lib/users/database-user-spec';
-import { userSpec } from '../support/user-specs';
+import { decodeUserSpecs, encodeUserSpecs, ProvisionerPropertiesError } from '../../../lib/contracts/provisioner/provisioner-properties';
+import type { DatabaseUserSpec } from '../../../lib/users/database-user-spec';
+import { userSpec } from '../../support/user-specs';
 
 const OPT_IN = { reason: 'Replication lag monitor reads binary log positions', grants: [{ on: '*.*', privileges: ['BINLOG MONITOR'] }] };
 

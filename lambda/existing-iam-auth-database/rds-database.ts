@@ -8,8 +8,8 @@ import {
   type RDSClient,
   type Tag,
 } from '@aws-sdk/client-rds';
-import type { DatabaseKind } from '../../lib/constructs/database-iam-auth-properties';
-import { DatabaseIamAuthError } from './database-iam-auth-error';
+import type { DatabaseKind } from '../../lib/contracts/existing-iam-auth-database';
+import { ExistingIamAuthDatabaseError } from './existing-iam-auth-database-error';
 
 /** What the import needs to know about a cluster or an instance, the same for both. */
 export interface DescribedDatabase {
@@ -46,14 +46,14 @@ function describeAction(kind: DatabaseKind): string {
   return kind === 'cluster' ? 'DescribeDBClusters' : 'DescribeDBInstances';
 }
 
-/** Describes the database; `undefined` when it does not exist. Other API errors throw {@link DatabaseIamAuthError}. */
+/** Describes the database; `undefined` when it does not exist. Other API errors throw {@link ExistingIamAuthDatabaseError}. */
 export async function describeDatabase(rds: RDSClient, kind: DatabaseKind, identifier: string): Promise<DescribedDatabase | undefined> {
   try {
     return kind === 'cluster' ? await describeCluster(rds, identifier) : await describeInstance(rds, identifier);
   } catch (error) {
     if (errorName(error) === NOT_FOUND[kind]) return undefined;
-    if (error instanceof DatabaseIamAuthError) throw error;
-    throw new DatabaseIamAuthError(
+    if (error instanceof ExistingIamAuthDatabaseError) throw error;
+    throw new ExistingIamAuthDatabaseError(
       'RDS_IAM_DESCRIBE_FAILED',
       `${describeAction(kind)} for ${kind} ${JSON.stringify(identifier)} failed (${errorName(error) ?? 'error'}: ` +
         `${error instanceof Error ? error.message : String(error)}); check that the stack's region and account hold it ` +
@@ -115,7 +115,7 @@ export async function setDatabaseTag(rds: RDSClient, database: DescribedDatabase
     else await rds.send(new AddTagsToResourceCommand({ ResourceName: database.arn, Tags: [{ Key: key, Value: value }] }));
   } catch (error) {
     const action = value === undefined ? 'RemoveTagsFromResource' : 'AddTagsToResource';
-    throw new DatabaseIamAuthError(
+    throw new ExistingIamAuthDatabaseError(
       'RDS_IAM_MODIFY_FAILED',
       `${action} (${key}) on ${database.kind} ${JSON.stringify(database.identifier)} failed (${errorName(error) ?? 'error'}: ` +
         `${error instanceof Error ? error.message : String(error)}); the import function needs rds:${action} on it`,
@@ -139,7 +139,7 @@ export async function requestIamAuthentication(rds: RDSClient, kind: DatabaseKin
   } catch (error) {
     if (errorName(error) === BUSY[kind]) return false;
     const action = kind === 'cluster' ? 'ModifyDBCluster' : 'ModifyDBInstance';
-    throw new DatabaseIamAuthError(
+    throw new ExistingIamAuthDatabaseError(
       'RDS_IAM_MODIFY_FAILED',
       `${action} (EnableIAMDatabaseAuthentication=${enabled}) for ${kind} ${JSON.stringify(identifier)} failed ` +
         `(${errorName(error) ?? 'error'}: ${error instanceof Error ? error.message : String(error)})`,

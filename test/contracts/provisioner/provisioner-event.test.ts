@@ -1,5 +1,5 @@
-import { encodeUserSpecs } from '../../lib/provisioning/provisioner-properties';
-import { parseProvisionerEvent, parseRequestEnvelope, ProvisionerEventError } from '../../lambda/provisioner/provisioner-event';
+import { encodeUserSpecs } from '../../../lib/contracts/provisioner/provisioner-properties';
+import { parseProvisionerEvent, parseRequestEnvelope, ProvisionerEventError } from '../../../lib/contracts/provisioner/provisioner-event';
 import {
   CDK_GENERATED_SECRET_ARN,
   CHINA_SECRET_ARN,
@@ -13,7 +13,7 @@ import {
   STACK_ID,
   TEAM_SECRET_ARN,
   responseUrl,
-} from '../support/aws-shaped-values';
+} from '../../support/aws-shaped-values';
 
 const properties = {
   ServiceToken: PROVISIONER_FUNCTION_ARN,

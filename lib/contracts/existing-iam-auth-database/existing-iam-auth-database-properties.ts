@@ -1,9 +1,14 @@
 import { z } from 'zod';
 
 /**
- * The contract between `ExistingIamAuthDatabase` and its Lambda (lambda/database-iam-auth): the custom resource's
- * property names, the attributes it returns and the physical id. Both sides import this module.
+ * The contract between `ExistingIamAuthDatabase` and its Lambda (lambda/existing-iam-auth-database): the custom
+ * resource's type, property names and the attributes it returns. Both sides import this folder, which needs no
+ * aws-cdk-lib.
  */
+
+/** The CloudFormation type of the resource (a public contract: changing it would replace deployed resources). */
+export const EXISTING_DATABASE_RESOURCE_TYPE = 'Custom::RdsIamAuthDatabase';
+
 export const DatabaseIamAuthProperty = {
   /** `cluster` (DescribeDBClusters / ModifyDBCluster) or `instance` (DescribeDBInstances / ModifyDBInstance). */
   Kind: 'Kind',
@@ -29,6 +34,9 @@ export const DatabaseIamAuthAttribute = {
 
 export type DatabaseKind = 'cluster' | 'instance';
 
+/** The attribute values the handlers answer with, by attribute name. */
+export type DatabaseIamAuthAttributes = Record<(typeof DatabaseIamAuthAttribute)[keyof typeof DatabaseIamAuthAttribute], string>;
+
 const booleanString = z.enum(['true', 'false']).transform((value) => value === 'true');
 
 /** `ResourceProperties` as CloudFormation delivers them (every scalar a string). */
@@ -47,19 +55,3 @@ export type DatabaseIamAuthProperties = z.infer<typeof databaseIamAuthProperties
  * hyphens in a row, no trailing hyphen.
  */
 export const DB_IDENTIFIER_PATTERN = /^[A-Za-z](?!.*--)[A-Za-z0-9-]{0,62}(?<!-)$/;
-
-/**
- * The physical id remembers what the stack found, so a Delete can restore it without any other state:
- * `<kind>:<identifier>:iam-auth-was-<on|off>`. It stays the same across updates of the same database.
- */
-export function formatPhysicalResourceId(kind: DatabaseKind, identifier: string, iamAuthWasOn: boolean): string {
-  return `${kind}:${identifier}:iam-auth-was-${iamAuthWasOn ? 'on' : 'off'}`;
-}
-
-export function parsePhysicalResourceId(
-  physicalResourceId: string,
-): { kind: DatabaseKind; identifier: string; iamAuthWasOn: boolean } | undefined {
-  const match = /^(cluster|instance):([^:]+):iam-auth-was-(on|off)$/.exec(physicalResourceId);
-  if (match === null) return undefined;
-  return { kind: match[1] as DatabaseKind, identifier: match[2], iamAuthWasOn: match[3] === 'on' };
-}

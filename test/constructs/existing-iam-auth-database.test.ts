@@ -10,7 +10,7 @@ import {
   ExistingIamAuthDatabaseProps,
 } from '../../lib/constructs/existing-iam-auth-database';
 import { IamDatabaseUser } from '../../lib/constructs/iam-database-user';
-import { ProvisionerProperty } from '../../lib/provisioning/provisioner-properties';
+import { ProvisionerProperty } from '../../lib/contracts/provisioner/provisioner-properties';
 import { SKIP_BUNDLING_CONTEXT, TEST_APP_PROPS } from '../support/synth-stacks';
 import { actionsOf, onlyResourceOfType, policyStatements, renderedDbUserArn, resourcesOf, resourcesOfType } from '../support/template-queries';
 import { declarationError } from '../support/declaration-error';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { listProblems } from '../users/bounded-text';
-import type { DatabaseEngineFamily, DatabaseUserSpec, UserGrant } from '../users/database-user-spec';
-import { RdsIamError } from '../errors/rds-iam-error';
+import { listProblems } from '../../users/bounded-text';
+import type { DatabaseEngineFamily, DatabaseUserSpec, UserGrant } from '../../users/database-user-spec';
+import { RdsIamError } from '../../errors/rds-iam-error';
 
 /** The CloudFormation type of the one custom resource that carries every user of a database. */
 export const PROVISIONER_RESOURCE_TYPE = 'Custom::RdsIamDatabaseUsers';

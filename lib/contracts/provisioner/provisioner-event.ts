@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { ProvisionerProperty } from '../../lib/provisioning/provisioner-properties';
-import { parseSecretArn } from '../../lib/provisioning/secret-arn';
-import { RdsIamError } from '../../lib/errors/rds-iam-error';
+import { ProvisionerProperty } from './provisioner-properties';
+import { parseSecretArn } from '../../provisioning/secret-arn';
+import { RdsIamError } from '../../errors/rds-iam-error';
 
 /**
  * The CloudFormation custom resource events the provisioner accepts, one zod schema per request type, as the

@@ -1,15 +1,18 @@
 import type { RDSClient } from '@aws-sdk/client-rds';
-import { z } from 'zod';
+import { DatabaseNotFoundError } from '../../lib/client/client-errors';
 import {
   DatabaseIamAuthAttribute,
-  DatabaseIamAuthProperties,
+  type DatabaseIamAuthAttributes,
+  type DatabaseIamAuthProperties,
   DatabaseIamAuthProperty,
-  databaseIamAuthPropertiesSchema,
+  type ExistingIamAuthDatabaseDeleteEvent,
+  type ExistingIamAuthDatabaseEvent,
+  type FoundDatabase,
   formatPhysicalResourceId,
+  parseExistingIamAuthDatabaseEvent,
   parsePhysicalResourceId,
-} from '../../lib/constructs/database-iam-auth-properties';
-import { DatabaseNotFoundError } from '../../lib/client/client-errors';
-import { DatabaseIamAuthError } from './database-iam-auth-error';
+} from '../../lib/contracts/existing-iam-auth-database';
+import { ExistingIamAuthDatabaseError } from './existing-iam-auth-database-error';
 import { DescribedDatabase, describeDatabase, requestIamAuthentication, setDatabaseTag } from './rds-database';
 
 /**
@@ -25,19 +28,12 @@ export const IAM_AUTH_ENABLED_BY_TAG = 'rds-iam-mysql:iam-auth-enabled-by';
  * state machine until RDS has applied it, so no Lambda waits out a modification.
  */
 
-export interface DatabaseIamAuthContext {
+export interface ExistingIamAuthDatabaseContext {
   readonly rds: RDSClient;
   readonly log: (entry: Readonly<Record<string, unknown>>) => void;
 }
 
-const eventSchema = z.discriminatedUnion('RequestType', [
-  z.object({ RequestType: z.literal('Create'), StackId: z.string(), ResourceProperties: z.record(z.unknown()), PhysicalResourceId: z.string().optional() }),
-  z.object({ RequestType: z.literal('Update'), StackId: z.string(), ResourceProperties: z.record(z.unknown()), PhysicalResourceId: z.string() }),
-  z.object({ RequestType: z.literal('Delete'), StackId: z.string(), ResourceProperties: z.record(z.unknown()), PhysicalResourceId: z.string() }),
-]);
-
-type CustomResourceEvent = z.infer<typeof eventSchema>;
-type Attributes = Record<(typeof DatabaseIamAuthAttribute)[keyof typeof DatabaseIamAuthAttribute], string>;
+type Attributes = DatabaseIamAuthAttributes;
 
 export interface OnEventResponse {
   readonly PhysicalResourceId: string;
@@ -49,26 +45,27 @@ export interface IsCompleteResponse {
   readonly Data?: Attributes;
 }
 
-export async function onEvent(rawEvent: unknown, context: DatabaseIamAuthContext): Promise<OnEventResponse> {
-  const event = parseEvent(rawEvent);
+/** Parse → act → respond: turns IAM authentication on (or, on a Delete, back off when declared) and answers the id. */
+export async function onEvent(rawEvent: unknown, context: ExistingIamAuthDatabaseContext): Promise<OnEventResponse> {
+  const event = parseExistingIamAuthDatabaseEvent(rawEvent);
   if (event.RequestType === 'Delete') {
     const restore = restoreTarget(event);
     if (restore !== undefined) await turnOffWhenReady(context, restore);
     return { PhysicalResourceId: event.PhysicalResourceId };
   }
 
-  const properties = parseProperties(event.ResourceProperties);
-  const database = await describeSupported(context, properties);
+  const database = await describeSupported(context, event.ResourceProperties);
   if (readyForChange(database) && !database.iamAuthEnabled) {
     await enableIamAuthentication(context, database, event.StackId);
   } else {
-    context.log({ action: 'found', kind: database.kind, identifier: database.identifier, iamAuthEnabled: database.iamAuthEnabled, status: database.status });
+    context.log({ event: 'found', kind: database.kind, identifier: database.identifier, iamAuthEnabled: database.iamAuthEnabled, status: database.status });
   }
   return { PhysicalResourceId: physicalResourceId(event, database), Data: attributesOf(database) };
 }
 
-export async function isComplete(rawEvent: unknown, context: DatabaseIamAuthContext): Promise<IsCompleteResponse> {
-  const event = parseEvent(rawEvent);
+/** Parse → act → respond: complete once RDS has applied the change (or, on a Delete, restored it). */
+export async function isComplete(rawEvent: unknown, context: ExistingIamAuthDatabaseContext): Promise<IsCompleteResponse> {
+  const event = parseExistingIamAuthDatabaseEvent(rawEvent);
   if (event.RequestType === 'Delete') {
     const restore = restoreTarget(event);
     if (restore === undefined) return { IsComplete: true };
@@ -79,8 +76,7 @@ export async function isComplete(rawEvent: unknown, context: DatabaseIamAuthCont
     return { IsComplete: false };
   }
 
-  const properties = parseProperties(event.ResourceProperties);
-  const database = await describeSupported(context, properties);
+  const database = await describeSupported(context, event.ResourceProperties);
   if (readyForChange(database) && database.iamAuthEnabled) {
     return { IsComplete: true, Data: attributesOf(database) };
   }
@@ -91,30 +87,8 @@ export async function isComplete(rawEvent: unknown, context: DatabaseIamAuthCont
   return { IsComplete: false };
 }
 
-function parseEvent(rawEvent: unknown): CustomResourceEvent {
-  const parsed = eventSchema.safeParse(rawEvent);
-  if (!parsed.success) {
-    throw new DatabaseIamAuthError(
-      'RDS_IAM_INVALID_EXISTING_DATABASE_EVENT',
-      `not a custom resource event: ${parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}`,
-    );
-  }
-  return parsed.data;
-}
-
-function parseProperties(properties: Record<string, unknown>): DatabaseIamAuthProperties {
-  const parsed = databaseIamAuthPropertiesSchema.safeParse(properties);
-  if (!parsed.success) {
-    throw new DatabaseIamAuthError(
-      'RDS_IAM_INVALID_EXISTING_DATABASE_EVENT',
-      `invalid ResourceProperties: ${parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}`,
-    );
-  }
-  return parsed.data;
-}
-
 /** A database that exists, is of the declared engine, is not an Aurora instance, and has a master secret to use. */
-async function describeSupported(context: DatabaseIamAuthContext, properties: DatabaseIamAuthProperties): Promise<DescribedDatabase> {
+async function describeSupported(context: ExistingIamAuthDatabaseContext, properties: DatabaseIamAuthProperties): Promise<DescribedDatabase> {
   const kind = properties[DatabaseIamAuthProperty.Kind];
   const identifier = properties[DatabaseIamAuthProperty.Identifier];
   const declaredEngine = properties[DatabaseIamAuthProperty.Engine];
@@ -125,21 +99,21 @@ async function describeSupported(context: DatabaseIamAuthContext, properties: Da
     throw new DatabaseNotFoundError(`DB ${what} does not exist in this account and region; check the identifier, or is it ${other}?`);
   }
   if (database.clusterIdentifier !== undefined) {
-    throw new DatabaseIamAuthError(
+    throw new ExistingIamAuthDatabaseError(
       'RDS_IAM_DATABASE_UNSUPPORTED',
       `DB instance ${JSON.stringify(identifier)} belongs to Aurora cluster ${JSON.stringify(database.clusterIdentifier)}; import the cluster instead (clusterIdentifier)`,
     );
   }
   const engineFamily = database.engine === 'aurora-mysql' ? 'mysql' : database.engine;
   if (engineFamily !== declaredEngine) {
-    throw new DatabaseIamAuthError(
+    throw new ExistingIamAuthDatabaseError(
       'RDS_IAM_DATABASE_UNSUPPORTED',
       `DB ${what} runs engine ${JSON.stringify(database.engine)}, but the declaration says ${JSON.stringify(declaredEngine)}; ` +
         'only Aurora MySQL, RDS for MySQL and RDS for MariaDB are supported, and the declared engine must match',
     );
   }
   if (!properties[DatabaseIamAuthProperty.MasterSecretDeclared] && database.masterUserSecretArn === undefined) {
-    throw new DatabaseIamAuthError(
+    throw new ExistingIamAuthDatabaseError(
       'RDS_IAM_NO_MASTER_SECRET',
       `DB ${what} has no RDS-managed master secret (MasterUserSecret); declare masterSecret (the ARN of a secret with the master username and password)`,
     );
@@ -152,7 +126,7 @@ function readyForChange(database: DescribedDatabase): boolean {
 }
 
 /** Keeps the physical id (and so what was found) across updates of the same database; a new database gets a new one. */
-function physicalResourceId(event: CustomResourceEvent, database: DescribedDatabase): string {
+function physicalResourceId(event: Exclude<ExistingIamAuthDatabaseEvent, ExistingIamAuthDatabaseDeleteEvent>, database: DescribedDatabase): string {
   if (event.RequestType === 'Update') {
     const previous = parsePhysicalResourceId(event.PhysicalResourceId);
     if (previous !== undefined && previous.kind === database.kind && previous.identifier === database.identifier) {
@@ -163,30 +137,29 @@ function physicalResourceId(event: CustomResourceEvent, database: DescribedDatab
 }
 
 /** Tags the database as enabled by this stack, then asks RDS to turn IAM authentication on. */
-async function enableIamAuthentication(context: DatabaseIamAuthContext, database: DescribedDatabase, stackId: string): Promise<void> {
+async function enableIamAuthentication(context: ExistingIamAuthDatabaseContext, database: DescribedDatabase, stackId: string): Promise<void> {
   if (database.tags.get(IAM_AUTH_ENABLED_BY_TAG) !== stackId) await setDatabaseTag(context.rds, database, IAM_AUTH_ENABLED_BY_TAG, stackId);
   const requested = await requestIamAuthentication(context.rds, database.kind, database.identifier, true);
-  context.log({ action: 'enable-iam-auth', kind: database.kind, identifier: database.identifier, requested });
+  context.log({ event: 'enable-iam-auth', kind: database.kind, identifier: database.identifier, requested });
 }
 
 /** On deletion: the database to turn IAM authentication back off on, when declared and when it was off. */
-function restoreTarget(event: CustomResourceEvent): ReturnType<typeof parsePhysicalResourceId> {
-  const found = parsePhysicalResourceId(event.PhysicalResourceId ?? '');
-  const properties = databaseIamAuthPropertiesSchema.safeParse(event.ResourceProperties);
-  const restore = properties.success && properties.data[DatabaseIamAuthProperty.RestoreOnDelete];
+function restoreTarget(event: ExistingIamAuthDatabaseDeleteEvent): FoundDatabase | undefined {
+  const found = parsePhysicalResourceId(event.PhysicalResourceId);
+  const restore = event.ResourceProperties?.[DatabaseIamAuthProperty.RestoreOnDelete] === true;
   return found !== undefined && restore && !found.iamAuthWasOn ? found : undefined;
 }
 
 async function turnOffWhenReady(
-  context: DatabaseIamAuthContext,
-  target: NonNullable<ReturnType<typeof parsePhysicalResourceId>>,
+  context: ExistingIamAuthDatabaseContext,
+  target: FoundDatabase,
   described?: DescribedDatabase,
 ): Promise<void> {
   const database = described ?? (await describeDatabase(context.rds, target.kind, target.identifier));
   if (database === undefined || !readyForChange(database) || !database.iamAuthEnabled) return;
   const requested = await requestIamAuthentication(context.rds, target.kind, target.identifier, false);
   if (requested && database.tags.has(IAM_AUTH_ENABLED_BY_TAG)) await setDatabaseTag(context.rds, database, IAM_AUTH_ENABLED_BY_TAG, undefined);
-  context.log({ action: 'restore-iam-auth-off', kind: target.kind, identifier: target.identifier, requested });
+  context.log({ event: 'restore-iam-auth-off', kind: target.kind, identifier: target.identifier, requested });
 }
 
 function attributesOf(database: DescribedDatabase): Attributes {

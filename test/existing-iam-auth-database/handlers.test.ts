@@ -14,10 +14,10 @@ import {
 } from '@aws-sdk/client-rds';
 import { mockClient } from 'aws-sdk-client-mock';
 import { RdsIamError } from '../../lib/errors/rds-iam-error';
-import { DatabaseIamAuthContext, isComplete, onEvent } from '../../lambda/database-iam-auth/handlers';
+import { ExistingIamAuthDatabaseContext, isComplete, onEvent } from '../../lambda/existing-iam-auth-database/handlers';
 
 const rdsMock = mockClient(RDSClient);
-const context: DatabaseIamAuthContext = { rds: new RDSClient({ region: 'eu-west-1' }), log: () => undefined };
+const context: ExistingIamAuthDatabaseContext = { rds: new RDSClient({ region: 'eu-west-1' }), log: () => undefined };
 
 const SECRET_ARN = 'arn:aws:secretsmanager:eu-west-1:333333333333:secret:rds!cluster-1234-AbCdEf';
 const STACK_ID = 'arn:aws:cloudformation:eu-west-1:333333333333:stack/RdsIamMysql-prod/0f1e2d3c-4b5a-11f0-8a9b-0a1b2c3d4e5f';
