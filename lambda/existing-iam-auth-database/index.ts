@@ -10,10 +10,10 @@ import type { IsCompleteResponse, OnEventResponse } from './handlers';
 let loaded: Promise<Pick<typeof import('./handlers'), 'onEvent' | 'isComplete'> & { context: import('./handlers').ExistingIamAuthDatabaseContext }> | undefined;
 
 function load(): NonNullable<typeof loaded> {
-  loaded ??= Promise.all([import('./handlers'), import('@aws-sdk/client-rds')]).then(([handlers, { RDSClient }]) => ({
+  loaded ??= Promise.all([import('./handlers'), import('./lambda-context')]).then(([handlers, { createLambdaContext }]) => ({
     onEvent: handlers.onEvent,
     isComplete: handlers.isComplete,
-    context: { rds: new RDSClient({}), log: (entry) => console.log(JSON.stringify(entry)) },
+    context: createLambdaContext(),
   }));
   return loaded;
 }

@@ -1,21 +1,24 @@
 import { InvalidArgumentError } from 'commander';
+import { ClientOptionsError } from '../client/client-errors';
+import { isTcpPort, splitHostAndPort } from '../client/host-and-port';
 import { EMULATOR_ENGINES, type EmulatorEngine } from '../emulator/emulator-options';
 
 /** Parses a TCP port flag, or tells commander why not. */
 export function parsePort(value: string): number {
-  const port = Number(value);
-  if (!/^\d+$/.test(value) || port < 1 || port > 65535) {
+  if (!/^\d+$/.test(value) || !isTcpPort(Number(value))) {
     throw new InvalidArgumentError('must be a port number from 1 to 65535');
   }
-  return port;
+  return Number(value);
 }
 
-/** Parses `host` or `host:port` into its parts, or tells commander why not. */
+/** Parses `host` or `host:port` into its parts (the client's one parser), or tells commander why not. */
 export function parseHostAndPort(value: string): { host: string; port?: number } {
-  const match = /^(?<host>\[[^\]]+\]|[^:\s]+)(?::(?<port>\d+))?$/.exec(value.trim());
-  if (!match?.groups) throw new InvalidArgumentError("must be 'host' or 'host:port'");
-  const host = match.groups.host.replace(/^\[|\]$/g, '');
-  return match.groups.port === undefined ? { host } : { host, port: parsePort(match.groups.port) };
+  try {
+    return splitHostAndPort(value, 'value');
+  } catch (error) {
+    if (error instanceof ClientOptionsError) throw new InvalidArgumentError(error.message);
+    throw error;
+  }
 }
 
 /** Parses an emulator `--engine` flag: `mysql` or `mariadb`. */

@@ -1,7 +1,8 @@
 import { Signer, type SignerConfig } from '@aws-sdk/rds-signer';
 import { toAwsCliParameterOrder } from './auth-token-format';
 import { ClientOptionsError, TokenGenerationError } from './client-errors';
-import { parseRdsEndpoint, requirePort } from './rds-endpoint';
+import { requirePort } from './host-and-port';
+import { parseRdsEndpoint } from './rds-endpoint';
 
 /** Credentials to sign with: fixed keys or a provider such as `fromIni()` or `fromTemporaryCredentials()`. */
 export type IamSigningCredentials = NonNullable<SignerConfig['credentials']>;

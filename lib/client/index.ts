@@ -2,6 +2,7 @@
 export * from './client-errors';
 export * from './auth-token-format';
 export * from './rds-endpoint';
+export * from './host-and-port';
 export * from './rds-ca-bundle';
 export * from './iam-token-provider';
 export * from './iam-auth-plugin';

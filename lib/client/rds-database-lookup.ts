@@ -1,11 +1,5 @@
-import {
-  DescribeDBClustersCommand,
-  DescribeDBInstancesCommand,
-  RDSClient,
-  type DBCluster,
-  type DBInstance,
-  type Tag,
-} from '@aws-sdk/client-rds';
+import type { RDSClient } from '@aws-sdk/client-rds';
+import { describeRdsDatabase, findRdsDatabaseByTag, isNotFoundFault, type RdsDatabaseDescription, type RdsDatabaseKind } from '../rds/rds-database-description';
 import { ClientOptionsError, DatabaseNotFoundError, IamAuthDisabledError } from './client-errors';
 
 /**
@@ -53,112 +47,60 @@ export async function describeIamDatabase(lookup: DatabaseLookup, client: RDSCli
   if (chosen !== 1) {
     throw new ClientOptionsError('name exactly one database: a cluster identifier, an instance identifier or a stack');
   }
-  const reader = lookup.reader ?? false;
-  if (lookup.cluster !== undefined) return fromCluster(await findCluster(client, lookup.cluster), reader);
-  if (lookup.instance !== undefined) return fromInstance(await findInstance(client, lookup.instance));
-  const stack = lookup.stack as NonNullable<DatabaseLookup['stack']>;
-  return stack.kind === 'cluster'
-    ? fromCluster(await findClusterOfStack(client, stack.name), reader)
-    : fromInstance(await findInstanceOfStack(client, stack.name));
+  return usableIamDatabase(await findDatabase(lookup, client), lookup.reader ?? false);
 }
 
-async function findCluster(client: RDSClient, identifier: string): Promise<DBCluster> {
-  try {
-    const { DBClusters } = await client.send(new DescribeDBClustersCommand({ DBClusterIdentifier: identifier }));
-    if (DBClusters?.[0] !== undefined) return DBClusters[0];
-  } catch (cause) {
-    if (!isNamed(cause, 'DBClusterNotFoundFault')) throw cause;
-    throw notFound(`DB cluster ${JSON.stringify(identifier)}`, 'is it an instance rather than a cluster?', cause);
+const NOT_FOUND_HINT: Readonly<Record<RdsDatabaseKind, string>> = {
+  cluster: 'is it an instance rather than a cluster?',
+  instance: 'is it an Aurora cluster rather than an instance?',
+};
+
+async function findDatabase(lookup: DatabaseLookup, client: RDSClient): Promise<RdsDatabaseDescription> {
+  if (lookup.stack !== undefined) {
+    const { name, kind } = lookup.stack;
+    const found = await findRdsDatabaseByTag(client, kind, STACK_NAME_TAG, name);
+    if (found === undefined) throw notFound(`a DB ${kind} of stack ${JSON.stringify(name)}`, 'is the stack deployed in this account and region?');
+    return found;
   }
-  throw notFound(`DB cluster ${JSON.stringify(identifier)}`, 'is it an instance rather than a cluster?');
+  const [kind, identifier] = lookup.cluster !== undefined ? (['cluster', lookup.cluster] as const) : (['instance', lookup.instance as string] as const);
+  const what = `DB ${kind} ${JSON.stringify(identifier)}`;
+  const found = await describeRdsDatabase(client, kind, identifier).catch((cause: unknown) => {
+    throw isNotFoundFault(cause, kind) ? notFound(what, NOT_FOUND_HINT[kind], cause) : cause;
+  });
+  if (found === undefined) throw notFound(what, NOT_FOUND_HINT[kind]);
+  return found;
 }
 
-async function findInstance(client: RDSClient, identifier: string): Promise<DBInstance> {
-  try {
-    const { DBInstances } = await client.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: identifier }));
-    if (DBInstances?.[0] !== undefined) return DBInstances[0];
-  } catch (cause) {
-    if (!isNamed(cause, 'DBInstanceNotFoundFault')) throw cause;
-    throw notFound(`DB instance ${JSON.stringify(identifier)}`, 'is it an Aurora cluster rather than an instance?', cause);
-  }
-  throw notFound(`DB instance ${JSON.stringify(identifier)}`, 'is it an Aurora cluster rather than an instance?');
-}
-
-async function findClusterOfStack(client: RDSClient, stackName: string): Promise<DBCluster> {
-  let marker: string | undefined;
-  do {
-    const page = await client.send(new DescribeDBClustersCommand({ Marker: marker }));
-    const found = page.DBClusters?.find((cluster) => isOfStack(cluster.TagList, stackName));
-    if (found !== undefined) return found;
-    marker = page.Marker;
-  } while (marker !== undefined);
-  throw notFound(`a DB cluster of stack ${JSON.stringify(stackName)}`, 'is the stack deployed in this account and region?');
-}
-
-async function findInstanceOfStack(client: RDSClient, stackName: string): Promise<DBInstance> {
-  let marker: string | undefined;
-  do {
-    const page = await client.send(new DescribeDBInstancesCommand({ Marker: marker }));
-    const found = page.DBInstances?.find((instance) => isOfStack(instance.TagList, stackName));
-    if (found !== undefined) return found;
-    marker = page.Marker;
-  } while (marker !== undefined);
-  throw notFound(`a DB instance of stack ${JSON.stringify(stackName)}`, 'is the stack deployed in this account and region?');
-}
-
-function fromCluster(cluster: DBCluster, reader: boolean): IamDatabase {
-  const identifier = cluster.DBClusterIdentifier ?? '(unnamed cluster)';
-  requireIamAuth(cluster.IAMDatabaseAuthenticationEnabled, `DB cluster ${JSON.stringify(identifier)}`,
-    `aws rds modify-db-cluster --db-cluster-identifier ${identifier} --enable-iam-database-authentication --apply-immediately`);
-  const endpoint = reader ? cluster.ReaderEndpoint : cluster.Endpoint;
-  if (endpoint === undefined || cluster.Port === undefined) {
-    throw notFound(`the ${reader ? 'reader' : 'writer'} endpoint of DB cluster ${JSON.stringify(identifier)}`, 'is it still being created?');
+/** Checks that IAM authentication is on and an endpoint exists, and picks the endpoint asked for. */
+function usableIamDatabase(database: RdsDatabaseDescription, reader: boolean): IamDatabase {
+  const what = `DB ${database.kind} ${JSON.stringify(database.identifier)}`;
+  const modify = database.kind === 'cluster' ? `modify-db-cluster --db-cluster-identifier` : `modify-db-instance --db-instance-identifier`;
+  requireIamAuth(database.iamAuthEnabled, what, `aws rds ${modify} ${database.identifier} --enable-iam-database-authentication --apply-immediately`);
+  const useReader = reader && database.kind === 'cluster';
+  const endpoint = useReader ? database.readerEndpoint : database.endpoint;
+  if (endpoint === undefined || endpoint === '' || database.port === 0) {
+    const which = database.kind === 'cluster' ? `the ${useReader ? 'reader' : 'writer'} endpoint` : 'the endpoint';
+    throw notFound(`${which} of ${what}`, 'is it still being created?');
   }
   return {
-    kind: 'cluster',
-    identifier,
+    kind: database.kind,
+    identifier: database.identifier,
     endpoint,
-    port: cluster.Port,
-    engine: cluster.Engine ?? 'aurora-mysql',
-    masterUsername: cluster.MasterUsername,
-    masterUserSecretArn: cluster.MasterUserSecret?.SecretArn,
+    port: database.port,
+    engine: database.engine,
+    masterUsername: database.masterUsername,
+    masterUserSecretArn: database.masterUserSecretArn,
   };
 }
 
-function fromInstance(instance: DBInstance): IamDatabase {
-  const identifier = instance.DBInstanceIdentifier ?? '(unnamed instance)';
-  requireIamAuth(instance.IAMDatabaseAuthenticationEnabled, `DB instance ${JSON.stringify(identifier)}`,
-    `aws rds modify-db-instance --db-instance-identifier ${identifier} --enable-iam-database-authentication --apply-immediately`);
-  if (instance.Endpoint?.Address === undefined || instance.Endpoint.Port === undefined) {
-    throw notFound(`the endpoint of DB instance ${JSON.stringify(identifier)}`, 'is it still being created?');
-  }
-  return {
-    kind: 'instance',
-    identifier,
-    endpoint: instance.Endpoint.Address,
-    port: instance.Endpoint.Port,
-    engine: instance.Engine ?? 'mysql',
-    masterUsername: instance.MasterUsername,
-    masterUserSecretArn: instance.MasterUserSecret?.SecretArn,
-  };
-}
-
-function requireIamAuth(enabled: boolean | undefined, what: string, command: string): void {
-  if (enabled === true) return;
+function requireIamAuth(enabled: boolean, what: string, command: string): void {
+  if (enabled) return;
   throw new IamAuthDisabledError(
     `${what} has IAM database authentication turned off, so RDS would refuse every IAM token. Fix: turn it on ` +
       `(CDK: iamAuthentication: true, or deploy this project's stack; CLI: ${command}).`,
   );
 }
 
-function isOfStack(tags: readonly Tag[] | undefined, stackName: string): boolean {
-  return tags?.some((tag) => tag.Key === STACK_NAME_TAG && tag.Value === stackName) ?? false;
-}
-
-function isNamed(error: unknown, name: string): boolean {
-  return error instanceof Error && error.name === name;
-}
-
 function notFound(what: string, hint: string, cause?: unknown): DatabaseNotFoundError {
-  return new DatabaseNotFoundError(`found no ${what} in this account and region (${hint})`, { cause });
+  return new DatabaseNotFoundError(`found no ${what} in this account and region (${hint})`, cause === undefined ? undefined : { cause });
 }

@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
-import { ClientOptionsError, HostnameMismatchError } from './client-errors';
+import { HostnameMismatchError } from './client-errors';
+import { requireHost, requirePort, splitHostAndPort } from './host-and-port';
 
 /**
  * The hostname guard. RDS checks an IAM token against the host name and port it was signed for, and the TLS
@@ -108,7 +109,7 @@ export function resolveConnectionTarget(options: ConnectionTargetOptions): Conne
     const rds = guardSigningHostname(connectHost, { subject: `host ${JSON.stringify(connectHost)}`, requireRdsName: true, fix: CLIENT_FIX });
     return { connectHost, connectPort, endpointHost: rds?.hostname ?? connectHost, endpointPort: connectPort, ...(rds === undefined ? {} : { rds }) };
   }
-  const { host: endpointHost, port: endpointPort } = splitEndpoint(options.endpoint);
+  const { host: endpointHost, port: endpointPort } = splitHostAndPort(options.endpoint, 'endpoint');
   const rds = guardSigningHostname(endpointHost, {
     subject: `endpoint ${JSON.stringify(options.endpoint)}`,
     requireRdsName: false,
@@ -155,33 +156,4 @@ export function guardSigningHostname(hostname: string, guard: SigningHostnameGua
     `${guard.subject} ${what}. RDS only accepts IAM tokens signed for its own endpoint name, and TLS could not verify ` +
       `the server either. Fix: ${guard.fix}`,
   );
-}
-
-/** Splits `host` or `host:port` (IPv6 literals in brackets). */
-export function splitEndpoint(endpoint: string): { host: string; port?: number } {
-  const bracketed = /^\[(?<host>[^\]]+)\](?::(?<port>\d+))?$/.exec(endpoint.trim());
-  const plain = /^(?<host>[^:\s]+)(?::(?<port>\d+))?$/.exec(endpoint.trim());
-  const groups = bracketed?.groups ?? plain?.groups;
-  if (!groups) {
-    throw new ClientOptionsError(
-      `endpoint ${JSON.stringify(endpoint)} must be 'host' or 'host:port', e.g. 'mydb.abc123.us-east-1.rds.amazonaws.com:3306'`,
-    );
-  }
-  const host = requireHost(groups.host, 'endpoint');
-  return groups.port === undefined ? { host } : { host, port: requirePort(Number(groups.port), 'endpoint port') };
-}
-
-function requireHost(host: string, field: string): string {
-  if (typeof host !== 'string' || host.trim() === '') {
-    throw new ClientOptionsError(`${field} is required: the host name or address of the database`);
-  }
-  return host.trim();
-}
-
-/** Checks a TCP port number, naming the field in the error. */
-export function requirePort(port: number, field: string): number {
-  if (!Number.isInteger(port) || port < 1 || port > 65535) {
-    throw new ClientOptionsError(`${field} ${JSON.stringify(port)} must be an integer from 1 to 65535`);
-  }
-  return port;
 }

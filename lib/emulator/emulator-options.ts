@@ -1,3 +1,4 @@
+import { isTcpPort } from '../client/host-and-port';
 import { EmulatorError } from './emulator-error';
 
 /** The server engines the emulator runs: MariaDB from Debian's packages, Oracle MySQL unpacked from Debian sid. */
@@ -118,7 +119,7 @@ export function resolveEmulatorOptions(options: EmulatorOptions = {}): ResolvedE
   if (!Number.isInteger(resolved.maxClockSkewSeconds) || resolved.maxClockSkewSeconds < 0 || resolved.maxClockSkewSeconds > 3600) {
     invalid(`maxClockSkewSeconds ${resolved.maxClockSkewSeconds} must be a whole number of seconds from 0 to 3600`);
   }
-  if (resolved.port !== undefined && (!Number.isInteger(resolved.port) || resolved.port < 1 || resolved.port > 65535)) {
+  if (resolved.port !== undefined && !isTcpPort(resolved.port)) {
     invalid(`port ${resolved.port} must be a TCP port from 1 to 65535, or left out for a free one`);
   }
   for (const name of Object.keys(resolved.serverEnvironment)) {

@@ -1,5 +1,5 @@
 import { HostnameMismatchError, ClientOptionsError } from '../../lib/client/client-errors';
-import { parseRdsEndpoint, resolveConnectionTarget, splitEndpoint } from '../../lib/client/rds-endpoint';
+import { parseRdsEndpoint, resolveConnectionTarget } from '../../lib/client/rds-endpoint';
 
 describe('parseRdsEndpoint', () => {
   it.each([
@@ -87,19 +87,5 @@ describe('resolveConnectionTarget (the hostname guard)', () => {
 
   it.each([0, 70000, 3306.5])('refuses port %p', (port) => {
     expect(() => resolveConnectionTarget({ host: 'mydb.abc.us-east-1.rds.amazonaws.com', port })).toThrow(ClientOptionsError);
-  });
-});
-
-describe('splitEndpoint', () => {
-  it.each([
-    ['localhost', { host: 'localhost' }],
-    ['localhost:3306', { host: 'localhost', port: 3306 }],
-    ['[::1]:3306', { host: '::1', port: 3306 }],
-  ])('splits %s', (endpoint, expected) => {
-    expect(splitEndpoint(endpoint)).toEqual(expected);
-  });
-
-  it('refuses a URL, naming the accepted forms', () => {
-    expect(() => splitEndpoint('mysql://db:3306')).toThrow(/must be 'host' or 'host:port'/);
   });
 });

@@ -1,7 +1,8 @@
 import { z } from 'zod';
-import { ProvisionerProperty } from './provisioner-properties';
-import { parseSecretArn } from '../../provisioning/secret-arn';
+import { isTcpPort } from '../../client/host-and-port';
 import { RdsIamError } from '../../errors/rds-iam-error';
+import { parseSecretArn } from '../../provisioning/secret-arn';
+import { ProvisionerProperty } from './provisioner-properties';
 
 /**
  * The CloudFormation custom resource events the provisioner accepts, one zod schema per request type, as the
@@ -15,7 +16,7 @@ const HOST_NAME = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?
 const portSchema = z
   .union([z.string().regex(/^\d{1,5}$/, 'must be a port number'), z.number().int()])
   .transform(Number)
-  .refine((port) => port >= 1 && port <= 65535, 'must be between 1 and 65535');
+  .refine(isTcpPort, 'must be between 1 and 65535');
 
 /** Any ARN Secrets Manager issues, RDS-managed `rds!cluster-…` names included; the reason names the part that is off. */
 const secretArnSchema = z.string().superRefine((arn, context) => {
