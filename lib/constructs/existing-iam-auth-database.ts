@@ -1,5 +1,5 @@
 import { ArnFormat, CustomResource, Duration, Stack, Token } from 'aws-cdk-lib';
-import { Connections, ISecurityGroup, IVpc, Port, SubnetSelection, SubnetType } from 'aws-cdk-lib/aws-ec2';
+import { Connections, ISecurityGroup, IVpc, Port, SubnetSelection } from 'aws-cdk-lib/aws-ec2';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -19,6 +19,7 @@ import {
 import { newBundledHandler } from './bundled-handler';
 import { IamDatabaseDeclarationError } from './declaration-error';
 import type { IIamAuthDatabase } from './iam-auth-database';
+import { defaultPrivateSubnets } from './provisioner-network';
 
 export interface ExistingIamAuthDatabaseProps {
   /**
@@ -120,9 +121,7 @@ export class ExistingIamAuthDatabase extends Construct implements IIamAuthDataba
     this.displayName = `${kind} ${identifier}`;
     this.masterUsername = props.masterUsername;
     this.vpc = props.vpc;
-    this.vpcSubnets = props.vpcSubnets ?? {
-      subnetType: props.vpc.isolatedSubnets.length > 0 ? SubnetType.PRIVATE_ISOLATED : SubnetType.PRIVATE_WITH_EGRESS,
-    };
+    this.vpcSubnets = props.vpcSubnets ?? defaultPrivateSubnets(props.vpc);
 
     const logRetention = props.logRetention ?? RetentionDays.ONE_MONTH;
     this.onEventHandler = newBundledHandler(this, 'OnEvent', {

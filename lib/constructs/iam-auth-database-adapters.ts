@@ -1,5 +1,5 @@
 import { Stack, Token } from 'aws-cdk-lib';
-import { SubnetSelection, SubnetType, IVpc } from 'aws-cdk-lib/aws-ec2';
+import type { SubnetSelection } from 'aws-cdk-lib/aws-ec2';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import { CfnSecret, ISecret, Secret } from 'aws-cdk-lib/aws-secretsmanager';
@@ -7,6 +7,7 @@ import type { Construct, IConstruct } from 'constructs';
 import type { DatabaseEngineFamily } from '../users/database-user-spec';
 import { IamDatabaseDeclarationError } from './declaration-error';
 import type { IIamAuthDatabase } from './iam-auth-database';
+import { defaultPrivateSubnets } from './provisioner-network';
 
 /** Options shared by the adapters. */
 export interface IamAuthDatabaseOptions {
@@ -143,8 +144,4 @@ function generatedSecretUsername(database: rds.DatabaseCluster | rds.DatabaseIns
     return undefined;
   }
   return typeof username === 'string' && !Token.isUnresolved(username) ? username : undefined;
-}
-
-function defaultPrivateSubnets(vpc: IVpc): SubnetSelection {
-  return { subnetType: vpc.isolatedSubnets.length > 0 ? SubnetType.PRIVATE_ISOLATED : SubnetType.PRIVATE_WITH_EGRESS };
 }

@@ -5,6 +5,8 @@ import {
   Port,
   SecurityGroup,
   SubnetSelection,
+  SubnetType,
+  type IVpc,
 } from 'aws-cdk-lib/aws-ec2';
 import { Construct } from 'constructs';
 import type { IIamAuthDatabase } from './iam-auth-database';
@@ -63,4 +65,12 @@ function selectionIsIsolated(database: IIamAuthDatabase, vpcSubnets: SubnetSelec
   const isolatedIds = new Set(database.vpc.isolatedSubnets.map((subnet) => subnet.subnetId));
   const selected = database.vpc.selectSubnets(vpcSubnets).subnets;
   return selected.length > 0 && selected.every((subnet) => isolatedIds.has(subnet.subnetId));
+}
+
+/**
+ * The subnets a database's provisioner runs in when none are given: the VPC's isolated subnets when it has any (the
+ * usual home of a database), else its private subnets with egress.
+ */
+export function defaultPrivateSubnets(vpc: IVpc): SubnetSelection {
+  return { subnetType: vpc.isolatedSubnets.length > 0 ? SubnetType.PRIVATE_ISOLATED : SubnetType.PRIVATE_WITH_EGRESS };
 }

@@ -32,11 +32,6 @@ export async function detectServer(connection: Connection): Promise<ServerTraits
   };
 }
 
-/** `mariadb` when `SELECT VERSION()` says MariaDB, `mysql` otherwise (Aurora MySQL, RDS for MySQL). */
-export async function detectEngine(connection: Connection): Promise<DatabaseEngineFamily> {
-  return (await detectServer(connection)).engine;
-}
-
 /** The four privilege levels of `information_schema` in one round trip, one row per privilege. */
 const PRIVILEGES_QUERY = [
   "SELECT 'global' AS level, GRANTEE AS grantee, NULL AS db, NULL AS tbl, NULL AS col, PRIVILEGE_TYPE AS privilege, IS_GRANTABLE AS grantable FROM information_schema.USER_PRIVILEGES WHERE GRANTEE IN (?)",

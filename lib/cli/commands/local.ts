@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { Connection } from 'mysql2/promise';
+import { checkGrantTarget } from '../../users/grant-target';
 import type { EnvironmentConfig } from '../../environments';
 import type { RunningEmulator } from '../../emulator';
 import type { CliContext } from '../cli-context';
@@ -80,7 +81,7 @@ async function provision(emulator: RunningEmulator, environment: EnvironmentConf
   });
   try {
     const users = environmentUserSpecs(environment);
-    const databases = new Set(users.flatMap((user) => user.grants.map((grant) => grant.on.split('.')[0]).filter((name) => name !== '*')));
+    const databases = new Set(users.flatMap((user) => user.grants.flatMap((grant) => databaseOf(grant.on))));
     for (const database of databases) await connection.query(`CREATE DATABASE IF NOT EXISTS ${escapeId(database)}`);
     const result = await convergeUsers(connection, {
       desired: users,
@@ -114,4 +115,10 @@ function loginInstructions(emulator: RunningEmulator, environment: EnvironmentCo
     'Refused logins are explained below. Press Ctrl-C to stop the emulator.',
   ];
   return `${lines.join('\n')}\n`;
+}
+
+/** The database a validated grant target names (none for `*.*`), read by the one parser of grant targets. */
+function databaseOf(on: string): string[] {
+  const check = checkGrantTarget(on);
+  return 'target' in check && check.target.level !== 'global' ? [check.target.database] : [];
 }
