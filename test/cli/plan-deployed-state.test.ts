@@ -19,6 +19,7 @@ import { createIamUser, describeEachEngine, useEmulator } from '../support/emula
 import { SKIP_BUNDLING_CONTEXT, TEST_APP_PROPS } from '../support/synth-stacks';
 import { useMasterSession, PASSWORD_VARIABLE } from './master-session-fixture';
 import { runInProcess } from './in-process-cli';
+import { userSpec } from '../support/user-specs';
 
 const rds = mockClient(RDSClient);
 const cloudFormation = mockClient(CloudFormationClient);
@@ -27,13 +28,7 @@ const STACK = environmentStackName(ENVIRONMENT);
 const declaredUsers = environmentUserSpecs(ENVIRONMENT);
 
 /** Deployed by an earlier version of the declaration, removed from it since. */
-const REMOVED_USER: DatabaseUserSpec = {
-  username: 'old_reporting',
-  grants: [{ on: 'orders.*', privileges: ['SELECT'] }],
-  requireSsl: true,
-  removalPolicy: 'drop',
-  adoptExistingUser: false,
-};
+const REMOVED_USER: DatabaseUserSpec = userSpec('old_reporting', { grants: [{ on: 'orders.*', privileges: ['SELECT'] }] });
 /** Removed from the declaration too, but declared with `retain`. */
 const REMOVED_RETAINED_USER: DatabaseUserSpec = { ...REMOVED_USER, username: 'old_batch', removalPolicy: 'retain' };
 const REMOVED_USERNAMES = [REMOVED_USER.username, REMOVED_RETAINED_USER.username];

@@ -7,15 +7,10 @@ import { encodeUserSpecs } from '../../lib/contracts/provisioner/provisioner-pro
 import { IamDatabaseStack } from '../../lib/stacks/iam-database-stack';
 import type { DatabaseUserSpec } from '../../lib/users/database-user-spec';
 import { SKIP_BUNDLING_CONTEXT, TEST_APP_PROPS } from '../support/synth-stacks';
+import { userSpec } from '../support/user-specs';
 
 const ORIGIN = 'the deployed template of stack RdsIamMysql-dev';
-const REPORTING: DatabaseUserSpec = {
-  username: 'reporting_ro',
-  grants: [{ on: 'orders.*', privileges: ['SELECT'] }],
-  requireSsl: true,
-  removalPolicy: 'drop',
-  adoptExistingUser: false,
-};
+const REPORTING: DatabaseUserSpec = userSpec('reporting_ro', { grants: [{ on: 'orders.*', privileges: ['SELECT'] }] });
 
 /** A template with these resources, as CloudFormation's GetTemplate returns it. */
 function templateBody(resources: Record<string, unknown>): string {

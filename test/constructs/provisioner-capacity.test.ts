@@ -4,23 +4,22 @@ import { LAMBDA_ASYNC_PAYLOAD_BYTES, provisionerCapacityProblems } from '../../l
 import { encodeUserSpecs } from '../../lib/contracts/provisioner/provisioner-properties';
 import type { DatabaseUserSpec } from '../../lib/users/database-user-spec';
 import { databaseFixture } from '../support/database-fixtures';
+import { userSpec } from '../support/user-specs';
 
 /** A name of exactly `length` characters, unique per index. */
 const named = (prefix: string, index: number, length: number): string => `${prefix}${index}`.padEnd(length, 'x');
 
 /** `count` users with three grants each, with the longest names MySQL allows (user 32, database and table 64). */
 function longNamedUsers(count: number): DatabaseUserSpec[] {
-  return Array.from({ length: count }, (_, index) => ({
-    username: named('u', index, 32),
-    grants: [
-      { on: `${named('tenant', index, 64)}.*`, privileges: ['SELECT', 'INSERT', 'UPDATE', 'DELETE'] },
-      { on: `${named('shared', 0, 64)}.${named('lookup', 0, 64)}`, privileges: ['SELECT'] },
-      { on: `${named('audit', 0, 64)}.${named('events', 0, 64)}`, privileges: ['INSERT'] },
-    ],
-    requireSsl: true,
-    removalPolicy: 'drop',
-    adoptExistingUser: false,
-  }));
+  return Array.from({ length: count }, (_, index) =>
+    userSpec(named('u', index, 32), {
+      grants: [
+        { on: `${named('tenant', index, 64)}.*`, privileges: ['SELECT', 'INSERT', 'UPDATE', 'DELETE'] },
+        { on: `${named('shared', 0, 64)}.${named('lookup', 0, 64)}`, privileges: ['SELECT'] },
+        { on: `${named('audit', 0, 64)}.${named('events', 0, 64)}`, privileges: ['INSERT'] },
+      ],
+    }),
+  );
 }
 
 describe('provisionerCapacityProblems', () => {
@@ -42,9 +41,7 @@ describe('provisionerCapacityProblems', () => {
   });
 
   it('asks for a longer timeout, not a smaller set, when only the projected run is too long', () => {
-    const users = Array.from({ length: 6000 }, (_, index): DatabaseUserSpec => ({
-      username: `t${index}`, grants: [{ on: 'app.*', privileges: ['SELECT'] }], requireSsl: true, removalPolicy: 'drop', adoptExistingUser: false,
-    }));
+    const users = Array.from({ length: 6000 }, (_, index): DatabaseUserSpec => userSpec(`t${index}`, { grants: [{ on: 'app.*', privileges: ['SELECT'] }] }));
     const problems = provisionerCapacityProblems(users, encodeUserSpecs(users), 60);
     expect(problems.map((problem) => problem.limit)).toEqual(['Lambda timeout']);
     expect(provisionerCapacityProblems(users, encodeUserSpecs(users), 900)).toEqual([]);

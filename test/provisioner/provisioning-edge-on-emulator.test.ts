@@ -6,6 +6,7 @@ import { detectServer, readLiveUserState } from '../../lib/provisioning/read-liv
 import type { DatabaseUserSpec } from '../../lib/users/database-user-spec';
 import { knownPrivileges, privilegeLevels, RDS_MASTER_GRANTABLE_PRIVILEGES } from '../../lib/users/privileges';
 import { describeEachEngine, useEmulator } from '../support/emulator';
+import { userSpec } from '../support/user-specs';
 
 describeEachEngine('provisioning edges', (engine) => {
   const runningEmulator = useEmulator({ engine });
@@ -126,9 +127,7 @@ describeEachEngine('provisioning edges', (engine) => {
         const globalPrivileges = knownPrivileges(engine).filter(
           (privilege) => RDS_MASTER_GRANTABLE_PRIVILEGES.has(privilege) && privilegeLevels(engine, privilege)?.includes('global'),
         );
-        const spec = (username: string, grants: DatabaseUserSpec['grants']): DatabaseUserSpec => ({
-          username, grants, requireSsl: true, removalPolicy: 'drop', adoptExistingUser: false,
-        });
+        const spec = (username: string, grants: DatabaseUserSpec['grants']): DatabaseUserSpec => userSpec(username, { grants });
         const desired = [
           // REPLICATION CLIENT is MariaDB's old name for BINLOG MONITOR: declared either way, it must not show as drift.
           // On *.* most of these reach the mysql schema or the binary log: only an explicit opt-in lets them through.
@@ -159,7 +158,7 @@ describeEachEngine('provisioning edges', (engine) => {
       const connection = await connectAsEmulatorMaster();
       const entries: Record<string, unknown>[] = [];
       try {
-        const desired: DatabaseUserSpec[] = [{ username: 'dry', grants: [{ on: '*.*', privileges: ['PROCESS'] }], requireSsl: true, removalPolicy: 'drop', adoptExistingUser: false }];
+        const desired: DatabaseUserSpec[] = [userSpec('dry', { grants: [{ on: '*.*', privileges: ['PROCESS'] }] })];
         const options = { desired, previous: [], operation: 'converge' as const, masterUsername: emulator.adminUser, log: (entry: Record<string, unknown>) => entries.push(entry) };
 
         const planned = await convergeUsers(connection, { ...options, dryRun: true });
@@ -179,7 +178,7 @@ describeEachEngine('provisioning edges', (engine) => {
       const connection = await connectAsEmulatorMaster();
       const entries: Record<string, unknown>[] = [];
       try {
-        const spec = (username: string): DatabaseUserSpec => ({ username, grants: [], requireSsl: true, removalPolicy: 'drop', adoptExistingUser: false });
+        const spec = (username: string): DatabaseUserSpec => userSpec(username);
         await connection.query("CREATE USER 'leaving'@'%' IDENTIFIED WITH AWSAuthenticationPlugin AS 'RDS'");
         const planned = await convergeUsers(connection, {
           desired: [spec('racing')], previous: [spec('racing'), spec('leaving')], operation: 'converge', masterUsername: emulator.adminUser, dryRun: true,
@@ -205,7 +204,7 @@ describeEachEngine('provisioning edges', (engine) => {
       const connection = await connectAsEmulatorMaster();
       try {
         const handMade = engine === 'mysql' ? 'XA_RECOVER_ADMIN' : 'BINLOG MONITOR';
-        const desired: DatabaseUserSpec[] = [{ username: 'tidy', grants: [{ on: '*.*', privileges: ['PROCESS'] }], requireSsl: true, removalPolicy: 'drop', adoptExistingUser: false }];
+        const desired: DatabaseUserSpec[] = [userSpec('tidy', { grants: [{ on: '*.*', privileges: ['PROCESS'] }] })];
         const options = { desired, previous: desired, operation: 'converge' as const, masterUsername: emulator.adminUser };
         await convergeUsers(connection, options);
         await connection.query(`GRANT ${handMade} ON *.* TO 'tidy'@'%'`);
