@@ -1,10 +1,10 @@
 import type { RDSClient } from '@aws-sdk/client-rds';
 import { DatabaseNotFoundError } from '../../lib/client/client-errors';
 import {
-  DatabaseIamAuthAttribute,
-  type DatabaseIamAuthAttributes,
-  type DatabaseIamAuthProperties,
-  DatabaseIamAuthProperty,
+  ExistingIamAuthDatabaseAttribute,
+  type ExistingIamAuthDatabaseAttributes,
+  type ExistingIamAuthDatabaseProperties,
+  ExistingIamAuthDatabaseProperty,
   type ExistingIamAuthDatabaseDeleteEvent,
   type ExistingIamAuthDatabaseEvent,
   type FoundDatabase,
@@ -33,7 +33,7 @@ export interface ExistingIamAuthDatabaseContext {
   readonly log: (entry: Readonly<Record<string, unknown>>) => void;
 }
 
-type Attributes = DatabaseIamAuthAttributes;
+type Attributes = ExistingIamAuthDatabaseAttributes;
 
 export interface OnEventResponse {
   readonly PhysicalResourceId: string;
@@ -88,10 +88,10 @@ export async function isComplete(rawEvent: unknown, context: ExistingIamAuthData
 }
 
 /** A database that exists, is of the declared engine, is not an Aurora instance, and has a master secret to use. */
-async function describeSupported(context: ExistingIamAuthDatabaseContext, properties: DatabaseIamAuthProperties): Promise<DescribedDatabase> {
-  const kind = properties[DatabaseIamAuthProperty.Kind];
-  const identifier = properties[DatabaseIamAuthProperty.Identifier];
-  const declaredEngine = properties[DatabaseIamAuthProperty.Engine];
+async function describeSupported(context: ExistingIamAuthDatabaseContext, properties: ExistingIamAuthDatabaseProperties): Promise<DescribedDatabase> {
+  const kind = properties[ExistingIamAuthDatabaseProperty.Kind];
+  const identifier = properties[ExistingIamAuthDatabaseProperty.Identifier];
+  const declaredEngine = properties[ExistingIamAuthDatabaseProperty.Engine];
   const database = await describeDatabase(context.rds, kind, identifier);
   const what = `${kind} ${JSON.stringify(identifier)}`;
   if (database === undefined) {
@@ -112,7 +112,7 @@ async function describeSupported(context: ExistingIamAuthDatabaseContext, proper
         'only Aurora MySQL, RDS for MySQL and RDS for MariaDB are supported, and the declared engine must match',
     );
   }
-  if (!properties[DatabaseIamAuthProperty.MasterSecretDeclared] && database.masterUserSecretArn === undefined) {
+  if (!properties[ExistingIamAuthDatabaseProperty.MasterSecretDeclared] && database.masterUserSecretArn === undefined) {
     throw new ExistingIamAuthDatabaseError(
       'RDS_IAM_NO_MASTER_SECRET',
       `DB ${what} has no RDS-managed master secret (MasterUserSecret); declare masterSecret (the ARN of a secret with the master username and password)`,
@@ -146,7 +146,7 @@ async function enableIamAuthentication(context: ExistingIamAuthDatabaseContext, 
 /** On deletion: the database to turn IAM authentication back off on, when declared and when it was off. */
 function restoreTarget(event: ExistingIamAuthDatabaseDeleteEvent): FoundDatabase | undefined {
   const found = parsePhysicalResourceId(event.PhysicalResourceId);
-  const restore = event.ResourceProperties?.[DatabaseIamAuthProperty.RestoreOnDelete] === true;
+  const restore = event.ResourceProperties?.[ExistingIamAuthDatabaseProperty.RestoreOnDelete] === true;
   return found !== undefined && restore && !found.iamAuthWasOn ? found : undefined;
 }
 
@@ -164,9 +164,9 @@ async function turnOffWhenReady(
 
 function attributesOf(database: DescribedDatabase): Attributes {
   return {
-    [DatabaseIamAuthAttribute.ResourceId]: database.resourceId,
-    [DatabaseIamAuthAttribute.Endpoint]: database.endpoint,
-    [DatabaseIamAuthAttribute.Port]: String(database.port),
-    [DatabaseIamAuthAttribute.MasterSecretArn]: database.masterUserSecretArn ?? '',
+    [ExistingIamAuthDatabaseAttribute.ResourceId]: database.resourceId,
+    [ExistingIamAuthDatabaseAttribute.Endpoint]: database.endpoint,
+    [ExistingIamAuthDatabaseAttribute.Port]: String(database.port),
+    [ExistingIamAuthDatabaseAttribute.MasterSecretArn]: database.masterUserSecretArn ?? '',
   };
 }

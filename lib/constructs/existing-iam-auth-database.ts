@@ -11,8 +11,8 @@ import { Construct, IDependable } from 'constructs';
 import type { DatabaseEngineFamily } from '../users/database-user-spec';
 import {
   DB_IDENTIFIER_PATTERN,
-  DatabaseIamAuthAttribute,
-  DatabaseIamAuthProperty,
+  ExistingIamAuthDatabaseAttribute,
+  ExistingIamAuthDatabaseProperty,
   DatabaseKind,
   EXISTING_DATABASE_RESOURCE_TYPE,
 } from '../contracts/existing-iam-auth-database';
@@ -155,20 +155,20 @@ export class ExistingIamAuthDatabase extends Construct implements IIamAuthDataba
       serviceToken: provider.serviceToken,
       resourceType: EXISTING_DATABASE_RESOURCE_TYPE,
       properties: {
-        [DatabaseIamAuthProperty.Kind]: kind,
-        [DatabaseIamAuthProperty.Identifier]: identifier,
-        [DatabaseIamAuthProperty.Engine]: this.engine,
-        [DatabaseIamAuthProperty.RestoreOnDelete]: String(props.restoreIamAuthOnDelete ?? false),
-        [DatabaseIamAuthProperty.MasterSecretDeclared]: String(props.masterSecret !== undefined),
+        [ExistingIamAuthDatabaseProperty.Kind]: kind,
+        [ExistingIamAuthDatabaseProperty.Identifier]: identifier,
+        [ExistingIamAuthDatabaseProperty.Engine]: this.engine,
+        [ExistingIamAuthDatabaseProperty.RestoreOnDelete]: String(props.restoreIamAuthOnDelete ?? false),
+        [ExistingIamAuthDatabaseProperty.MasterSecretDeclared]: String(props.masterSecret !== undefined),
       },
     });
     this.availability = this.customResource;
 
-    this.resourceId = this.customResource.getAttString(DatabaseIamAuthAttribute.ResourceId);
-    this.endpoint = this.customResource.getAttString(DatabaseIamAuthAttribute.Endpoint);
-    this.port = Token.asNumber(this.customResource.getAtt(DatabaseIamAuthAttribute.Port));
+    this.resourceId = this.customResource.getAttString(ExistingIamAuthDatabaseAttribute.ResourceId);
+    this.endpoint = this.customResource.getAttString(ExistingIamAuthDatabaseAttribute.Endpoint);
+    this.port = Token.asNumber(this.customResource.getAtt(ExistingIamAuthDatabaseAttribute.Port));
     this.masterSecret = props.masterSecret ?? Secret.fromSecretAttributes(this, 'MasterSecret', {
-      secretCompleteArn: this.customResource.getAttString(DatabaseIamAuthAttribute.MasterSecretArn),
+      secretCompleteArn: this.customResource.getAttString(ExistingIamAuthDatabaseAttribute.MasterSecretArn),
       encryptionKey: props.masterSecretEncryptionKey,
     });
     this.connections = new Connections({ securityGroups: [...props.securityGroups], defaultPort: Port.tcp(this.port) });

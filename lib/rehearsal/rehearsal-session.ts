@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DatabaseIamAuthProperty } from '../contracts/existing-iam-auth-database/existing-iam-auth-database-properties';
+import { ExistingIamAuthDatabaseProperty } from '../contracts/existing-iam-auth-database/existing-iam-auth-database-properties';
 import { PROVISIONER_RESOURCE_TYPE } from '../constructs/database-user-provisioner';
 import { EXISTING_DATABASE_RESOURCE_TYPE } from '../constructs/existing-iam-auth-database';
 import type { RunningEmulator } from '../emulator';
@@ -212,14 +212,14 @@ export class RehearsalSession {
     const overrides = new Map<string, PropertyOverride>();
     for (const logicalId of this.stack.customResources) {
       const properties = this.assembly.template.Resources[logicalId].Properties ?? {};
-      const identifier = properties[DatabaseIamAuthProperty.Identifier];
+      const identifier = properties[ExistingIamAuthDatabaseProperty.Identifier];
       const old = typeof identifier === 'string' ? this.databases.existing.get(identifier) : undefined;
       if (old === undefined) continue;
       const newIdentifier = `${old.identifier.slice(0, 50)}-replacement`;
       const replacement = simulateDatabase({ kind: old.kind, identifier: newIdentifier, engine: old.engine, server, iamAuthEnabled: false, location, shapes: this.shapes });
       this.databases.existing.set(newIdentifier, replacement);
       this.secretsManager.putSecret(replacement.masterSecretArn, rdsManagedSecretString(replacement));
-      overrides.set(logicalId, (resolved) => ({ ...resolved, [DatabaseIamAuthProperty.Identifier]: newIdentifier }));
+      overrides.set(logicalId, (resolved) => ({ ...resolved, [ExistingIamAuthDatabaseProperty.Identifier]: newIdentifier }));
     }
     return overrides;
   }

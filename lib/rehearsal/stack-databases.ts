@@ -1,4 +1,4 @@
-import { DatabaseIamAuthProperty } from '../contracts/existing-iam-auth-database/existing-iam-auth-database-properties';
+import { ExistingIamAuthDatabaseProperty } from '../contracts/existing-iam-auth-database/existing-iam-auth-database-properties';
 import type { RunningEmulator } from '../emulator';
 import type { AwsValueShapes } from './aws-value-shapes';
 import type { AssemblyStack } from './cloud-assembly';
@@ -43,10 +43,10 @@ export function stackDatabases(stack: AssemblyStack, pseudo: PseudoParameters, s
         }),
       );
     } else if (isCustomResourceType(resource.Type)) {
-      const kind = properties[DatabaseIamAuthProperty.Kind];
-      const identifier = properties[DatabaseIamAuthProperty.Identifier];
+      const kind = properties[ExistingIamAuthDatabaseProperty.Kind];
+      const identifier = properties[ExistingIamAuthDatabaseProperty.Identifier];
       if ((kind === 'cluster' || kind === 'instance') && typeof identifier === 'string') {
-        const engine = properties[DatabaseIamAuthProperty.Engine] === 'mariadb' ? 'mariadb' : kind === 'cluster' ? 'aurora-mysql' : 'mysql';
+        const engine = properties[ExistingIamAuthDatabaseProperty.Engine] === 'mariadb' ? 'mariadb' : kind === 'cluster' ? 'aurora-mysql' : 'mysql';
         existing.set(identifier, simulateDatabase({ kind, identifier, engine, server, iamAuthEnabled: false, location, shapes }));
       }
     }

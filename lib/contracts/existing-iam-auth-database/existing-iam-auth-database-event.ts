@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { RdsIamError } from '../../errors/rds-iam-error';
-import { databaseIamAuthPropertiesSchema } from './existing-iam-auth-database-properties';
+import { existingIamAuthDatabasePropertiesSchema } from './existing-iam-auth-database-properties';
 
 /**
  * The events the Provider framework hands `onEvent` and `isComplete` of `ExistingIamAuthDatabase`, one zod schema
@@ -13,7 +13,7 @@ const commonFields = { StackId: z.string(), LogicalResourceId: z.string().option
 export const createEventSchema = z.object({
   ...commonFields,
   RequestType: z.literal('Create'),
-  ResourceProperties: databaseIamAuthPropertiesSchema,
+  ResourceProperties: existingIamAuthDatabasePropertiesSchema,
   /** Present on isComplete: the id onEvent answered with. */
   PhysicalResourceId: z.string().optional(),
 });
@@ -21,14 +21,14 @@ export const createEventSchema = z.object({
 export const updateEventSchema = z.object({
   ...commonFields,
   RequestType: z.literal('Update'),
-  ResourceProperties: databaseIamAuthPropertiesSchema,
+  ResourceProperties: existingIamAuthDatabasePropertiesSchema,
   PhysicalResourceId: z.string(),
 });
 
 export const deleteEventSchema = z.object({
   ...commonFields,
   RequestType: z.literal('Delete'),
-  ResourceProperties: databaseIamAuthPropertiesSchema.optional().catch(undefined),
+  ResourceProperties: existingIamAuthDatabasePropertiesSchema.optional().catch(undefined),
   PhysicalResourceId: z.string(),
 });
 

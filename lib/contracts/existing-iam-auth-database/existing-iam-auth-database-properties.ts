@@ -9,7 +9,7 @@ import { z } from 'zod';
 /** The CloudFormation type of the resource (a public contract: changing it would replace deployed resources). */
 export const EXISTING_DATABASE_RESOURCE_TYPE = 'Custom::RdsIamAuthDatabase';
 
-export const DatabaseIamAuthProperty = {
+export const ExistingIamAuthDatabaseProperty = {
   /** `cluster` (DescribeDBClusters / ModifyDBCluster) or `instance` (DescribeDBInstances / ModifyDBInstance). */
   Kind: 'Kind',
   /** The DB cluster or DB instance identifier. */
@@ -23,7 +23,7 @@ export const DatabaseIamAuthProperty = {
 } as const;
 
 /** Attributes of the custom resource (`getAtt`), read from the database at deploy time. */
-export const DatabaseIamAuthAttribute = {
+export const ExistingIamAuthDatabaseAttribute = {
   /** `cluster-…` (DbClusterResourceId) or `db-…` (DbiResourceId). */
   ResourceId: 'ResourceId',
   Endpoint: 'Endpoint',
@@ -35,20 +35,20 @@ export const DatabaseIamAuthAttribute = {
 export type DatabaseKind = 'cluster' | 'instance';
 
 /** The attribute values the handlers answer with, by attribute name. */
-export type DatabaseIamAuthAttributes = Record<(typeof DatabaseIamAuthAttribute)[keyof typeof DatabaseIamAuthAttribute], string>;
+export type ExistingIamAuthDatabaseAttributes = Record<(typeof ExistingIamAuthDatabaseAttribute)[keyof typeof ExistingIamAuthDatabaseAttribute], string>;
 
 const booleanString = z.enum(['true', 'false']).transform((value) => value === 'true');
 
 /** `ResourceProperties` as CloudFormation delivers them (every scalar a string). */
-export const databaseIamAuthPropertiesSchema = z.object({
-  [DatabaseIamAuthProperty.Kind]: z.enum(['cluster', 'instance']),
-  [DatabaseIamAuthProperty.Identifier]: z.string().min(1),
-  [DatabaseIamAuthProperty.Engine]: z.enum(['mysql', 'mariadb']),
-  [DatabaseIamAuthProperty.RestoreOnDelete]: booleanString,
-  [DatabaseIamAuthProperty.MasterSecretDeclared]: booleanString,
+export const existingIamAuthDatabasePropertiesSchema = z.object({
+  [ExistingIamAuthDatabaseProperty.Kind]: z.enum(['cluster', 'instance']),
+  [ExistingIamAuthDatabaseProperty.Identifier]: z.string().min(1),
+  [ExistingIamAuthDatabaseProperty.Engine]: z.enum(['mysql', 'mariadb']),
+  [ExistingIamAuthDatabaseProperty.RestoreOnDelete]: booleanString,
+  [ExistingIamAuthDatabaseProperty.MasterSecretDeclared]: booleanString,
 });
 
-export type DatabaseIamAuthProperties = z.infer<typeof databaseIamAuthPropertiesSchema>;
+export type ExistingIamAuthDatabaseProperties = z.infer<typeof existingIamAuthDatabasePropertiesSchema>;
 
 /**
  * DB identifiers as RDS accepts them: a letter, then letters, digits and hyphens, at most 63 characters, no two
