@@ -33,16 +33,14 @@ export interface ExistingIamAuthDatabaseContext {
   readonly log: (entry: Readonly<Record<string, unknown>>) => void;
 }
 
-type Attributes = ExistingIamAuthDatabaseAttributes;
-
 export interface OnEventResponse {
   readonly PhysicalResourceId: string;
-  readonly Data?: Attributes;
+  readonly Data?: ExistingIamAuthDatabaseAttributes;
 }
 
 export interface IsCompleteResponse {
   readonly IsComplete: boolean;
-  readonly Data?: Attributes;
+  readonly Data?: ExistingIamAuthDatabaseAttributes;
 }
 
 /** Parse → act → respond: turns IAM authentication on (or, on a Delete, back off when declared) and answers the id. */
@@ -162,7 +160,7 @@ async function turnOffWhenReady(
   context.log({ event: 'restore-iam-auth-off', kind: target.kind, identifier: target.identifier, requested });
 }
 
-function attributesOf(database: DescribedDatabase): Attributes {
+function attributesOf(database: DescribedDatabase): ExistingIamAuthDatabaseAttributes {
   return {
     [ExistingIamAuthDatabaseAttribute.ResourceId]: database.resourceId,
     [ExistingIamAuthDatabaseAttribute.Endpoint]: database.endpoint,

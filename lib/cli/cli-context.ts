@@ -57,7 +57,7 @@ export function processContext(): CliContext {
 }
 
 /** The codes of the CLI's own failures. */
-export type CliFailureCode = Extract<RdsIamErrorCode, `RDS_IAM_CLI_${string}` | 'RDS_IAM_HOSTNAME_MISMATCH'>;
+export type CliFailureCode = Extract<RdsIamErrorCode, `RDS_IAM_CLI_${string}`>;
 
 /** A failure the CLI reports as one line (no stack), with a stable code; {@link exitCodeFor} picks the exit code. */
 export class CliFailure extends RdsIamError {
