@@ -117,6 +117,8 @@ export interface PrivilegedGrantFinding {
    * grant it. Otherwise no deploy could grant it at all.
    */
   readonly waivable: boolean;
+  /** Refused only because no one has reviewed the dynamic privilege yet: a catalogue reason (withheld…) says more. */
+  readonly unreviewed?: true;
 }
 
 /** The system schema a target is in (lower case), if any. */
@@ -132,7 +134,7 @@ export function privilegedGrantFinding(engine: DatabaseEngineFamily, privilege: 
   const risk = Object.hasOwn(RISKY_PRIVILEGES, privilege) ? RISKY_PRIVILEGES[privilege] : undefined;
   if (risk !== undefined) return { rule: risk.rule, subject: 'privilege', reason: risk.reason, waivable };
   if (isDynamicPrivilegeOn(serverLinesOf(engine), privilege) && reviewedDynamicPrivilegeReason(privilege) === undefined) {
-    return { rule: 'server-admin', subject: 'privilege', reason: 'is a dynamic privilege this project has not reviewed for a path to the master account', waivable };
+    return { rule: 'server-admin', subject: 'privilege', reason: 'is a dynamic privilege this project has not reviewed for a path to the master account', waivable, unreviewed: true };
   }
   const schema = systemSchemaOf(target);
   if (schema !== undefined) {

@@ -110,7 +110,7 @@ function declaredPrivileges(grants: readonly UserGrant[], path: DeclarationPath,
       }
       // Never grantable on any version: say what it would do when that is the point (SUPER, SYSTEM_USER…), not the catalogue.
       const finding = privilegedGrantFinding(engine, name, target);
-      const message = finding?.subject === 'privilege' && !finding.waivable ? `${name} ${finding.reason}: this project never grants it` : problem;
+      const message = finding?.subject === 'privilege' && !finding.waivable && finding.unreviewed !== true ? `${name} ${finding.reason}: this project never grants it` : problem;
       report([...grantPath, 'privileges', privilegeIndex], declared, message);
     });
   });
