@@ -3,6 +3,7 @@ import { parseGrantTarget } from '../../lib/users/grant-target';
 import { dynamicPrivileges, rdsMasterDynamicPrivileges, type ServerLine } from '../../lib/users/privilege-catalogues';
 import { privilegedGrantFinding, reviewedDynamicPrivilegeReason } from '../../lib/users/privileged-grants';
 import { expandAllPrivileges } from '../../lib/users/privileges';
+import { isWritePrivilege } from '../../lib/users/read-only-privileges';
 import { checkUserDeclarations, problemLocation, validateUserSpecs } from '../../lib/users/validate-user-specs';
 import { userSpec } from '../support/user-specs';
 
@@ -75,6 +76,11 @@ describe('MySQL dynamic privileges in a declaration', () => {
       const finding = privilegedGrantFinding('mysql', privilege, parseGrantTarget('*.*'));
       expect({ privilege, reviewed: reviewedDynamicPrivilegeReason(privilege) !== undefined }).toEqual({ privilege, reviewed: finding === undefined });
     }
+  });
+
+  it('counts SHOW_ROUTINE and XA_RECOVER_ADMIN as reading for the access review, and the FLUSH_ ones as writing', () => {
+    expect(['SHOW_ROUTINE', 'XA_RECOVER_ADMIN'].filter(isWritePrivilege)).toEqual([]);
+    expect(['FLUSH_TABLES', 'FLUSH_PRIVILEGES', 'APPLICATION_PASSWORD_ADMIN'].every(isWritePrivilege)).toBe(true);
   });
 
   it('refuses a dynamic privilege nobody has reviewed (one a new release adds) as server-admin', () => {
