@@ -2,7 +2,15 @@ import type { DatabaseEngineFamily, PrivilegedAccessOptIn, UserGrant } from './d
 import { checkGrantTarget, formatGrantTarget, GrantTarget } from './grant-target';
 import { PrivilegedGrantFinding, privilegedGrantFinding } from './privileged-grants';
 import { isDynamicPrivilegeOn, serverLineName, serverLinesOf, type ServerLine } from './privilege-catalogues';
-import { ALL_PRIVILEGES, canonicalPrivilegeName, expandAllPrivileges, knownPrivileges, privilegeLevels, rdsMasterCanGrant } from './privileges';
+import {
+  ALL_PRIVILEGES,
+  canonicalPrivilegeName,
+  expandAllPrivileges,
+  isStaticPrivilege,
+  knownPrivileges,
+  privilegeLevels,
+  rdsMasterCanGrant,
+} from './privileges';
 import type { DeclarationPath, ReportProblem } from './user-declaration';
 
 /** Privileges on one target, normalized: canonical names, `ALL` expanded, de-duplicated, sorted. */
@@ -97,7 +105,7 @@ function declaredPrivileges(grants: readonly UserGrant[], path: DeclarationPath,
       const at = (privilege: string): DeclaredPrivilege => ({ target, privilege, grantIndex, privilegeIndex, declared });
       if (name === ALL_PRIVILEGES) {
         if (target.level === 'global') {
-          report([...grantPath, 'privileges', privilegeIndex], declared, 'ALL PRIVILEGES ON *.* includes SUPER, FILE and SHUTDOWN, which the RDS master user cannot grant; list the privileges instead');
+          report([...grantPath, 'privileges', privilegeIndex], declared, 'ALL PRIVILEGES ON *.* would include CREATE USER and every database, the mysql schema with its password hashes too; list the privileges instead');
         } else {
           result.push(...expandAllPrivileges(engine, target.level, scope.lines).map(at));
         }
@@ -134,7 +142,7 @@ function catalogueProblem(scope: PrivilegeScope, name: string, target: GrantTarg
   }
   if (!levels.includes(target.level)) return `can only be granted at the ${levels.join(' or ')} level, not on ${formatGrantTarget(target)}`;
   if (!rdsMasterCanGrant(engine, name, lines)) {
-    return levels.length === 1 && isDynamicPrivilegeOn(lines, name)
+    return !isStaticPrivilege(engine, name)
       ? `is withheld from the RDS master user on ${where}, so no deploy could grant it`
       : 'cannot be granted by the RDS master user, so no deploy could grant it';
   }
