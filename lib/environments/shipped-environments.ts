@@ -35,6 +35,8 @@ const dev: EnvironmentConfig = {
       connectRoles: ['OrdersApi'],
     },
   ],
+  // The API reaches the database through RDS Proxy, signing its tokens for the proxy endpoint.
+  proxy: { name: 'orders-dev-proxy', users: [{ username: 'app_rw', connectRoles: ['OrdersApi'] }] },
 };
 
 const staging: EnvironmentConfig = {
