@@ -23,11 +23,13 @@ export class PacketReader {
     this.wake();
   };
   private readonly onEnd = () => this.fail(new Error('the peer closed the connection during the handshake'));
+  private readonly onClose = () => this.fail(new Error('the connection was closed during the handshake'));
   private readonly onError = (error: Error) => this.fail(error);
 
   constructor(private readonly stream: Duplex) {
     stream.on('data', this.onData);
     stream.on('end', this.onEnd);
+    stream.on('close', this.onClose);
     stream.on('error', this.onError);
   }
 
@@ -54,6 +56,7 @@ export class PacketReader {
   detach(): Duplex {
     this.stream.off('data', this.onData);
     this.stream.off('end', this.onEnd);
+    this.stream.off('close', this.onClose);
     this.stream.off('error', this.onError);
     this.stream.pause();
     return withPrefix(this.stream, this.buffered);
@@ -115,7 +118,12 @@ function withPrefix(stream: Duplex, prefix: Buffer): Duplex {
     bridge.push(null);
   };
   stream.on('end', end);
-  stream.on('close', end); // closed without an orderly end (reset): end the bridge too
+  stream.on('close', () => {
+    // Closed (after an orderly end, or cut): the bridge closes too once its reader has taken what was left.
+    end();
+    if (bridge.readableLength === 0) bridge.destroy();
+    else bridge.once('end', () => bridge.destroy());
+  });
   stream.on('error', (error) => bridge.destroy(error));
   return bridge;
 }

@@ -84,15 +84,15 @@ export async function serveClient(client: Socket, context: SessionContext): Prom
       return;
     }
     opened.push(database.session);
-    clearTimeout(deadline);
     writePacket(login.session, login.nextSequenceId, database.okPayload);
     context.record({ kind: 'accepted', connectionId, username });
     pipeSession(login.session, database.session);
   } catch (error) {
-    clearTimeout(deadline);
     const reason = error instanceof ClientHandshakeError || error instanceof Error ? error.message : String(error);
     context.record({ kind: 'failed', connectionId, reason });
     closeAll();
+  } finally {
+    clearTimeout(deadline);
   }
 }
 

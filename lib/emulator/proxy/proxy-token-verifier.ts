@@ -77,7 +77,7 @@ function parseToken(token: string): TokenParts {
 function checkRequest(parts: TokenParts, loginUser: string, policy: ProxyTokenPolicy): void {
   const endpoint = `${policy.endpointHost}:${policy.endpointPort}`;
   if (parts.hostPort !== endpoint) {
-    throw new TokenRefusal(`the token was signed for ${quote(parts.hostPort)} but this proxy's endpoint is ${quote(endpoint)}: sign it for that host and port`);
+    throw new TokenRefusal(`the token was signed for ${quote(parts.hostPort)} but this proxy's endpoint is '${endpoint}': sign it for that host and port`);
   }
   const value = (name: string) => parts.parameters.get(name) as string;
   if (value('Action') !== 'connect') throw new TokenRefusal(`Action is ${quote(value('Action'))}, expected 'connect'`);
@@ -175,7 +175,7 @@ function utc(epochSeconds: number): string {
   return new Date(epochSeconds * 1000).toISOString().replace('.000Z', 'Z');
 }
 
-/** At most 64 characters of a value, quoted. */
+/** At most 64 characters of a value, quoted; a longer one keeps its start and its end (a host name's port). */
 function quote(text: string): string {
-  return `'${text.length > 64 ? `${text.slice(0, 61)}...` : text}'`;
+  return `'${text.length > 64 ? `${text.slice(0, 40)}...${text.slice(-21)}` : text}'`;
 }
