@@ -9,7 +9,14 @@ import {
   parsePhysicalResourceId,
 } from '../../lib/constructs/database-iam-auth-properties';
 import { DatabaseIamAuthError } from './database-iam-auth-error';
-import { DescribedDatabase, describeDatabase, requestIamAuthentication } from './rds-database';
+import { DescribedDatabase, describeDatabase, requestIamAuthentication, setDatabaseTag } from './rds-database';
+
+/**
+ * The tag this resource sets on a database before it turns IAM authentication on, valued with the stack's id. RDS
+ * keeps it, so a repeated delivery of the same event (Lambda may deliver one more than once), or an isComplete poll,
+ * still knows IAM authentication was off before this stack, and answers the same physical id.
+ */
+export const IAM_AUTH_ENABLED_BY_TAG = 'rds-iam-mysql:iam-auth-enabled-by';
 
 /**
  * The Provider framework's two handlers for `ExistingIamAuthDatabase`: `onEvent` reads the database and asks RDS to
@@ -23,9 +30,9 @@ export interface DatabaseIamAuthContext {
 }
 
 const eventSchema = z.discriminatedUnion('RequestType', [
-  z.object({ RequestType: z.literal('Create'), ResourceProperties: z.record(z.unknown()), PhysicalResourceId: z.string().optional() }),
-  z.object({ RequestType: z.literal('Update'), ResourceProperties: z.record(z.unknown()), PhysicalResourceId: z.string() }),
-  z.object({ RequestType: z.literal('Delete'), ResourceProperties: z.record(z.unknown()), PhysicalResourceId: z.string() }),
+  z.object({ RequestType: z.literal('Create'), StackId: z.string(), ResourceProperties: z.record(z.unknown()), PhysicalResourceId: z.string().optional() }),
+  z.object({ RequestType: z.literal('Update'), StackId: z.string(), ResourceProperties: z.record(z.unknown()), PhysicalResourceId: z.string() }),
+  z.object({ RequestType: z.literal('Delete'), StackId: z.string(), ResourceProperties: z.record(z.unknown()), PhysicalResourceId: z.string() }),
 ]);
 
 type CustomResourceEvent = z.infer<typeof eventSchema>;
@@ -52,8 +59,7 @@ export async function onEvent(rawEvent: unknown, context: DatabaseIamAuthContext
   const properties = parseProperties(event.ResourceProperties);
   const database = await describeSupported(context, properties);
   if (readyForChange(database) && !database.iamAuthEnabled) {
-    const requested = await requestIamAuthentication(context.rds, database.kind, database.identifier, true);
-    context.log({ action: 'enable-iam-auth', kind: database.kind, identifier: database.identifier, requested });
+    await enableIamAuthentication(context, database, event.StackId);
   } else {
     context.log({ action: 'found', kind: database.kind, identifier: database.identifier, iamAuthEnabled: database.iamAuthEnabled, status: database.status });
   }
@@ -79,8 +85,7 @@ export async function isComplete(rawEvent: unknown, context: DatabaseIamAuthCont
   }
   if (readyForChange(database)) {
     // onEvent found the database busy, or RDS has not shown the request yet: asking again is harmless.
-    const requested = await requestIamAuthentication(context.rds, database.kind, database.identifier, true);
-    context.log({ action: 'enable-iam-auth', kind: database.kind, identifier: database.identifier, requested });
+    await enableIamAuthentication(context, database, event.StackId);
   }
   return { IsComplete: false };
 }
@@ -153,7 +158,14 @@ function physicalResourceId(event: CustomResourceEvent, database: DescribedDatab
       return event.PhysicalResourceId;
     }
   }
-  return formatPhysicalResourceId(database.kind, database.identifier, database.iamAuthEnabled);
+  return formatPhysicalResourceId(database.kind, database.identifier, database.iamAuthEnabled && database.tags.get(IAM_AUTH_ENABLED_BY_TAG) !== event.StackId);
+}
+
+/** Tags the database as enabled by this stack, then asks RDS to turn IAM authentication on. */
+async function enableIamAuthentication(context: DatabaseIamAuthContext, database: DescribedDatabase, stackId: string): Promise<void> {
+  if (database.tags.get(IAM_AUTH_ENABLED_BY_TAG) !== stackId) await setDatabaseTag(context.rds, database, IAM_AUTH_ENABLED_BY_TAG, stackId);
+  const requested = await requestIamAuthentication(context.rds, database.kind, database.identifier, true);
+  context.log({ action: 'enable-iam-auth', kind: database.kind, identifier: database.identifier, requested });
 }
 
 /** On deletion: the database to turn IAM authentication back off on, when declared and when it was off. */
@@ -172,6 +184,7 @@ async function turnOffWhenReady(
   const database = described ?? (await describeDatabase(context.rds, target.kind, target.identifier));
   if (database === undefined || !readyForChange(database) || !database.iamAuthEnabled) return;
   const requested = await requestIamAuthentication(context.rds, target.kind, target.identifier, false);
+  if (requested && database.tags.has(IAM_AUTH_ENABLED_BY_TAG)) await setDatabaseTag(context.rds, database, IAM_AUTH_ENABLED_BY_TAG, undefined);
   context.log({ action: 'restore-iam-auth-off', kind: target.kind, identifier: target.identifier, requested });
 }
 

@@ -1,9 +1,12 @@
 import {
+  AddTagsToResourceCommand,
   DescribeDBClustersCommand,
   DescribeDBInstancesCommand,
   ModifyDBClusterCommand,
   ModifyDBInstanceCommand,
+  RemoveTagsFromResourceCommand,
   type RDSClient,
+  type Tag,
 } from '@aws-sdk/client-rds';
 import type { DatabaseKind } from '../../lib/constructs/database-iam-auth-properties';
 import { DatabaseIamAuthError } from './database-iam-auth-error';
@@ -12,6 +15,10 @@ import { DatabaseIamAuthError } from './database-iam-auth-error';
 export interface DescribedDatabase {
   readonly kind: DatabaseKind;
   readonly identifier: string;
+  /** `arn:<partition>:rds:<region>:<account>:cluster:<id>` or `…:db:<id>`: what tags are set on. */
+  readonly arn: string;
+  /** Its tags, by key. */
+  readonly tags: ReadonlyMap<string, string>;
   /** `aurora-mysql`, `mysql`, `mariadb`, or whatever else RDS reports. */
   readonly engine: string;
   /** `cluster-…` or `db-…`. */
@@ -63,6 +70,8 @@ async function describeCluster(rds: RDSClient, identifier: string): Promise<Desc
   return {
     kind: 'cluster',
     identifier,
+    arn: cluster.DBClusterArn ?? '',
+    tags: tagMap(cluster.TagList),
     engine: cluster.Engine ?? '',
     resourceId: cluster.DbClusterResourceId ?? '',
     endpoint: cluster.Endpoint ?? '',
@@ -81,6 +90,8 @@ async function describeInstance(rds: RDSClient, identifier: string): Promise<Des
   return {
     kind: 'instance',
     identifier,
+    arn: instance.DBInstanceArn ?? '',
+    tags: tagMap(instance.TagList),
     engine: instance.Engine ?? '',
     resourceId: instance.DbiResourceId ?? '',
     endpoint: instance.Endpoint?.Address ?? '',
@@ -91,6 +102,26 @@ async function describeInstance(rds: RDSClient, identifier: string): Promise<Des
     masterUserSecretArn: instance.MasterUserSecret?.SecretArn,
     clusterIdentifier: instance.DBClusterIdentifier,
   };
+}
+
+function tagMap(tags: readonly Tag[] | undefined): ReadonlyMap<string, string> {
+  return new Map((tags ?? []).map((tag) => [tag.Key ?? '', tag.Value ?? '']));
+}
+
+/** Sets one tag on the database, or removes it when `value` is undefined. */
+export async function setDatabaseTag(rds: RDSClient, database: DescribedDatabase, key: string, value: string | undefined): Promise<void> {
+  try {
+    if (value === undefined) await rds.send(new RemoveTagsFromResourceCommand({ ResourceName: database.arn, TagKeys: [key] }));
+    else await rds.send(new AddTagsToResourceCommand({ ResourceName: database.arn, Tags: [{ Key: key, Value: value }] }));
+  } catch (error) {
+    const action = value === undefined ? 'RemoveTagsFromResource' : 'AddTagsToResource';
+    throw new DatabaseIamAuthError(
+      'RDS_IAM_MODIFY_FAILED',
+      `${action} (${key}) on ${database.kind} ${JSON.stringify(database.identifier)} failed (${errorName(error) ?? 'error'}: ` +
+        `${error instanceof Error ? error.message : String(error)}); the import function needs rds:${action} on it`,
+      { cause: error },
+    );
+  }
 }
 
 /**

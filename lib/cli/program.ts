@@ -5,6 +5,7 @@ import { registerConnectCommand } from './commands/connect';
 import { registerLocalCommand } from './commands/local';
 import { registerPlanCommand } from './commands/plan';
 import { registerApplyCommand } from './commands/apply';
+import { registerRehearseCommand } from './commands/rehearse';
 import { registerTokenCommand } from './commands/token';
 import type { CommandResult } from './run-command';
 
@@ -30,6 +31,7 @@ export function buildProgram(context: CliContext, onResult: (code: CommandResult
   registerLocalCommand(program, context, onResult);
   registerPlanCommand(program, context, onResult);
   registerApplyCommand(program, context, onResult);
+  registerRehearseCommand(program, context, onResult);
   return program;
 }
 

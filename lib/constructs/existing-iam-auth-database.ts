@@ -192,7 +192,7 @@ export class ExistingIamAuthDatabase extends Construct implements IIamAuthDataba
     return { kind, identifier };
   }
 
-  /** Describe and modify this one cluster or instance, nothing else. */
+  /** Describe, modify and tag this one cluster or instance, nothing else. */
   private grantDatabaseAccess(): void {
     const arn = this.stack.formatArn({
       service: 'rds',
@@ -200,9 +200,10 @@ export class ExistingIamAuthDatabase extends Construct implements IIamAuthDataba
       resourceName: this.identifier,
       arnFormat: ArnFormat.COLON_RESOURCE_NAME,
     });
+    // The tags remember that this stack turned IAM authentication on (see lambda/database-iam-auth/handlers.ts).
     const actions = this.kind === 'cluster'
-      ? ['rds:DescribeDBClusters', 'rds:ModifyDBCluster']
-      : ['rds:DescribeDBInstances', 'rds:ModifyDBInstance'];
+      ? ['rds:DescribeDBClusters', 'rds:ModifyDBCluster', 'rds:AddTagsToResource', 'rds:RemoveTagsFromResource']
+      : ['rds:DescribeDBInstances', 'rds:ModifyDBInstance', 'rds:AddTagsToResource', 'rds:RemoveTagsFromResource'];
     for (const handler of [this.onEventHandler, this.isCompleteHandler]) {
       handler.addToRolePolicy(new PolicyStatement({ actions, resources: [arn] }));
     }

@@ -58,7 +58,7 @@ const staging: EnvironmentConfig = {
     { username: 'app_rw', grants: [APPLICATION_GRANT], connectRoles: ['OrdersApi'] },
     {
       username: 'reporting_ro',
-      grants: [{ privileges: ['SELECT'], on: 'orders.*' }, { privileges: ['SELECT'], on: 'audit.events' }],
+      grants: [{ privileges: ['SELECT'], on: 'orders.*' }, { privileges: ['SELECT'], on: 'audit.*' }],
       connectRoles: ['Analyst'],
     },
   ],

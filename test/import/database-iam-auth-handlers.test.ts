@@ -1,4 +1,5 @@
 import {
+  AddTagsToResourceCommand,
   DBCluster,
   DBClusterNotFoundFault,
   DBInstance,
@@ -9,6 +10,7 @@ import {
   ModifyDBInstanceCommand,
   RDSClient,
   RDSServiceException,
+  RemoveTagsFromResourceCommand,
 } from '@aws-sdk/client-rds';
 import { mockClient } from 'aws-sdk-client-mock';
 import { DatabaseIamAuthError } from '../../lambda/database-iam-auth/database-iam-auth-error';
@@ -18,10 +20,13 @@ const rdsMock = mockClient(RDSClient);
 const context: DatabaseIamAuthContext = { rds: new RDSClient({ region: 'eu-west-1' }), log: () => undefined };
 
 const SECRET_ARN = 'arn:aws:secretsmanager:eu-west-1:333333333333:secret:rds!cluster-1234-AbCdEf';
+const STACK_ID = 'arn:aws:cloudformation:eu-west-1:333333333333:stack/RdsIamMysql-prod/0f1e2d3c-4b5a-11f0-8a9b-0a1b2c3d4e5f';
+const CLUSTER_ARN = 'arn:aws:rds:eu-west-1:333333333333:cluster:orders-prod';
 
 function cluster(overrides: Partial<DBCluster> = {}): DBCluster {
   return {
     DBClusterIdentifier: 'orders-prod',
+    DBClusterArn: CLUSTER_ARN,
     Engine: 'aurora-mysql',
     DbClusterResourceId: 'cluster-ABCDEFGHIJKLMNOPQRSTUVWXYZ',
     Endpoint: 'orders-prod.cluster-c1a2b3.eu-west-1.rds.amazonaws.com',
@@ -36,6 +41,7 @@ function cluster(overrides: Partial<DBCluster> = {}): DBCluster {
 function instance(overrides: Partial<DBInstance> = {}): DBInstance {
   return {
     DBInstanceIdentifier: 'billing',
+    DBInstanceArn: 'arn:aws:rds:eu-west-1:333333333333:db:billing',
     Engine: 'mariadb',
     DbiResourceId: 'db-ABCDEFGHIJKLMNOPQRSTUVWXYZ',
     Endpoint: { Address: 'billing.c1a2b3.eu-west-1.rds.amazonaws.com', Port: 3307 },
@@ -61,9 +67,10 @@ function properties(overrides: Record<string, string> = {}): Record<string, stri
 const instanceProperties = (overrides: Record<string, string> = {}) =>
   properties({ Kind: 'instance', Identifier: 'billing', Engine: 'mariadb', ...overrides });
 
-const createEvent = (resourceProperties = properties()) => ({ RequestType: 'Create', ResourceProperties: resourceProperties });
+const createEvent = (resourceProperties = properties()) => ({ RequestType: 'Create', StackId: STACK_ID, ResourceProperties: resourceProperties });
 const pollEvent = (physicalResourceId: string, resourceProperties = properties(), requestType = 'Create') => ({
   RequestType: requestType,
+  StackId: STACK_ID,
   ResourceProperties: resourceProperties,
   PhysicalResourceId: physicalResourceId,
 });
@@ -78,7 +85,11 @@ async function caught(promise: Promise<unknown>): Promise<DatabaseIamAuthError> 
   throw new Error('expected a DatabaseIamAuthError');
 }
 
-beforeEach(() => rdsMock.reset());
+beforeEach(() => {
+  rdsMock.reset();
+  rdsMock.on(AddTagsToResourceCommand).resolves({});
+  rdsMock.on(RemoveTagsFromResourceCommand).resolves({});
+});
 
 describe('importing an existing cluster', () => {
   it('with IAM authentication already on, changes nothing and returns its attributes', async () => {
@@ -308,5 +319,46 @@ describe('deletion', () => {
     const deleted = await onEvent(deleteEvent('2f7c1c8e-failed-create', true), context);
     expect(deleted).toEqual({ PhysicalResourceId: '2f7c1c8e-failed-create' });
     expect(rdsMock.calls()).toHaveLength(0);
+  });
+});
+
+describe('a repeated delivery of the same event', () => {
+  it('answers the same physical id after the first delivery turned IAM authentication on, because the database is tagged first', async () => {
+    // Prepare: IAM auth off; AddTagsToResource records the tag so the next describe shows it.
+    const tags: { Key: string; Value: string }[] = [];
+    let iamOn = false;
+    rdsMock.on(DescribeDBClustersCommand).callsFake(() => ({ DBClusters: [cluster({ IAMDatabaseAuthenticationEnabled: iamOn, TagList: [...tags] })] }));
+    rdsMock.on(AddTagsToResourceCommand).callsFake((input: { Tags: { Key: string; Value: string }[] }) => {
+      tags.push(...input.Tags);
+      return {};
+    });
+    rdsMock.on(ModifyDBClusterCommand).callsFake(() => {
+      iamOn = true;
+      return {};
+    });
+
+    // Act: the same Create delivered twice, the second after RDS applied the change.
+    const first = await onEvent(createEvent(), context);
+    const second = await onEvent(createEvent(), context);
+
+    // Assess
+    expect(first.PhysicalResourceId).toBe('cluster:orders-prod:iam-auth-was-off');
+    expect(second.PhysicalResourceId).toBe(first.PhysicalResourceId);
+    expect(rdsMock.commandCalls(AddTagsToResourceCommand)[0].args[0].input).toEqual({
+      ResourceName: CLUSTER_ARN,
+      Tags: [{ Key: 'rds-iam-mysql:iam-auth-enabled-by', Value: STACK_ID }],
+    });
+  });
+
+  it('on Delete with restore, turns IAM authentication off and removes the tag', async () => {
+    rdsMock.on(DescribeDBClustersCommand).resolves({
+      DBClusters: [cluster({ TagList: [{ Key: 'rds-iam-mysql:iam-auth-enabled-by', Value: STACK_ID }] })],
+    });
+    rdsMock.on(ModifyDBClusterCommand).resolves({});
+
+    await onEvent(pollEvent('cluster:orders-prod:iam-auth-was-off', properties({ RestoreOnDelete: 'true' }), 'Delete'), context);
+
+    expect(rdsMock.commandCalls(ModifyDBClusterCommand)[0].args[0].input).toMatchObject({ EnableIAMDatabaseAuthentication: false });
+    expect(rdsMock.commandCalls(RemoveTagsFromResourceCommand)[0].args[0].input).toEqual({ ResourceName: CLUSTER_ARN, TagKeys: ['rds-iam-mysql:iam-auth-enabled-by'] });
   });
 });

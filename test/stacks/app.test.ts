@@ -1,27 +1,15 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { environmentStackName, listEnvironments } from '../../lib/environments';
+import { runCdkApp } from '../support/run-cdk-app';
 
-const repositoryRoot = path.join(__dirname, '..', '..');
-
-/** Runs bin/app.ts the way the CDK CLI does: context in CDK_CONTEXT_JSON, output directory in CDK_OUTDIR. */
+/** Runs bin/app.ts as the CDK CLI does and lists the stacks it synthesized. */
 function runApp(context: Record<string, unknown>): { status: number | null; stderr: string; stackNames: string[] } {
   const outdir = mkdtempSync(path.join(tmpdir(), 'rds-iam-app-'));
   try {
-    const result = spawnSync(process.execPath, [require.resolve('tsx/cli'), 'bin/app.ts'], {
-      cwd: repositoryRoot,
-      encoding: 'utf8',
-      env: {
-        ...process.env,
-        CDK_OUTDIR: outdir,
-        // The built-in CloudFormation linter costs seconds per run and is not what this test is about.
-        CDK_VALIDATION: 'false',
-        // Skip esbuild: this test is about which stacks the app makes.
-        CDK_CONTEXT_JSON: JSON.stringify({ 'aws:cdk:bundling-stacks': [], ...context }),
-      },
-    });
+    // Skip esbuild: this test is about which stacks the app makes.
+    const result = runCdkApp(outdir, { 'aws:cdk:bundling-stacks': [], ...context });
     const stackNames = result.status === 0
       ? Object.entries(JSON.parse(readFileSync(path.join(outdir, 'manifest.json'), 'utf8')).artifacts as Record<string, { type: string }>)
         .filter(([, artifact]) => artifact.type === 'aws:cloudformation:stack')

@@ -1,0 +1,50 @@
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import { ExitCode, type CliContext } from '../cli-context';
+import { runCommand, type CommandResult } from '../run-command';
+
+interface RehearseFlags {
+  readonly app: string;
+  readonly debug?: boolean;
+}
+
+/**
+ * `rds-iam rehearse <stack>`: CloudFormation's lifecycle of a synthesized stack's database custom resources, run
+ * offline through the exact bundles `cdk synth` wrote, against the local emulator. One line per step; exit 1 when
+ * any step fails.
+ */
+export function registerRehearseCommand(program: Command, context: CliContext, onResult: (code: CommandResult) => void): void {
+  program
+    .command('rehearse')
+    .summary("rehearse a synthesized stack's deploy, updates, rollbacks and delete offline, before cdk deploy")
+    .description(
+      'Read the stack from the cloud assembly (after cdk synth), resolve its properties with the values RDS and Secrets ' +
+        'Manager really produce, and run its custom resources through CloudFormation\'s lifecycle (create, updates, a ' +
+        'failed update and its rollback, a replacement, an endpoint change, delete, a failed create and its rollback) ' +
+        'with the exact Lambda bundles under Node.js 24, against the local emulator. Each response is judged as ' +
+        'CloudFormation reads it and each declared user logs in with an IAM token over TLS. No AWS account is used: ' +
+        'every AWS API is answered on loopback.',
+    )
+    .argument('<stack>', 'the stack name, e.g. RdsIamMysql-dev')
+    .option('--app <dir>', 'the cloud assembly directory cdk synth wrote', 'cdk.out')
+    .option('--debug', 'on failure, also print the underlying causes')
+    .addHelpText('after', '\nExample:\n  npx cdk synth && npx rds-iam rehearse RdsIamMysql-dev')
+    .action(async (stack: string, flags: RehearseFlags) =>
+      onResult(await runCommand(context, 'rehearse', flags, () => rehearse(stack, flags, context))),
+    );
+}
+
+async function rehearse(stackName: string, flags: RehearseFlags, context: CliContext): Promise<CommandResult> {
+  const [{ rehearseStack }, { formatStep, formatSummary }] = await Promise.all([
+    import('../../rehearsal/rehearse-stack'),
+    import('../../rehearsal/rehearsal-report'),
+  ]);
+  context.stderr.write(`rehearsing ${stackName} from ${flags.app} on the emulator...\n`);
+  const report = await rehearseStack({
+    assemblyDirectory: resolve(flags.app),
+    stackName,
+    onStep: (step) => context.stdout.write(`${formatStep(step)}\n`),
+  });
+  context.stdout.write(formatSummary(report));
+  return report.ok ? ExitCode.Success : ExitCode.Failure;
+}

@@ -1,0 +1,120 @@
+import type { Connection, RowDataPacket } from 'mysql2/promise';
+import { createConnection } from '../client/create-connection';
+import type { RunningEmulator } from '../emulator';
+import { connectAsMaster } from '../provisioning/master-connection';
+import { convergeUsers } from '../provisioning/converge-users';
+import type { DatabaseUserSpec } from '../users/database-user-spec';
+
+/** Every account and privilege of a server, one sorted line each: two snapshots compare as text. */
+export type AccountSnapshot = readonly string[];
+
+/** Account-changing statements, by the server's own counters (MariaDB and MySQL alike). */
+const ACCOUNT_STATEMENT_COUNTERS = ['Com_create_user', 'Com_alter_user', 'Com_grant', 'Com_revoke', 'Com_revoke_all', 'Com_drop_user', 'Com_rename_user'];
+
+/** A master session on the emulator, TLS verified against its CA and endpoint name. */
+export function openMasterSession(server: RunningEmulator): Promise<Connection> {
+  return connectAsMaster({
+    host: server.host,
+    port: server.port,
+    servername: server.endpointHost,
+    user: server.adminUser,
+    password: server.adminPassword,
+    ca: server.caPem,
+    retryForMs: 0,
+    connectTimeoutMs: 10_000,
+  });
+}
+
+/** How many account-changing statements the server has run since it started. */
+export async function accountStatementCount(server: RunningEmulator): Promise<number> {
+  const session = await openMasterSession(server);
+  try {
+    const [rows] = await session.query<RowDataPacket[]>('SHOW GLOBAL STATUS WHERE Variable_name IN (?)', [ACCOUNT_STATEMENT_COUNTERS]);
+    return rows.reduce((sum, row) => sum + Number(row.Value), 0);
+  } finally {
+    await session.end();
+  }
+}
+
+/** Accounts (name, host, plugin, TLS requirement) and every privilege row, except the master user's. */
+export async function accountSnapshot(server: RunningEmulator): Promise<AccountSnapshot> {
+  const session = await openMasterSession(server);
+  try {
+    const [users] = await session.query<RowDataPacket[]>(
+      "SELECT CONCAT('user ', User, '@', Host, ' ', plugin, ' ssl=', ssl_type) AS line FROM mysql.user WHERE User <> ?",
+      [server.adminUser],
+    );
+    const [privileges] = await session.query<RowDataPacket[]>(
+      `SELECT CONCAT('grant ', GRANTEE, ' ', PRIVILEGE_TYPE, ' on *.*', IF(IS_GRANTABLE = 'YES', ' grantable', '')) AS line FROM information_schema.USER_PRIVILEGES
+       UNION ALL SELECT CONCAT('grant ', GRANTEE, ' ', PRIVILEGE_TYPE, ' on ', TABLE_SCHEMA, '.*') FROM information_schema.SCHEMA_PRIVILEGES
+       UNION ALL SELECT CONCAT('grant ', GRANTEE, ' ', PRIVILEGE_TYPE, ' on ', TABLE_SCHEMA, '.', TABLE_NAME) FROM information_schema.TABLE_PRIVILEGES
+       UNION ALL SELECT CONCAT('grant ', GRANTEE, ' ', PRIVILEGE_TYPE, ' on ', TABLE_SCHEMA, '.', TABLE_NAME, '(', COLUMN_NAME, ')') FROM information_schema.COLUMN_PRIVILEGES`,
+    );
+    const master = `'${server.adminUser}'@`;
+    return [...users, ...privileges]
+      .map((row) => String(row.line))
+      .filter((line) => !line.startsWith(`grant ${master}`))
+      .sort();
+  } finally {
+    await session.end();
+  }
+}
+
+/** Lines in `after` not in `before` (`+ …`) and in `before` not in `after` (`- …`). */
+export function snapshotDifference(before: AccountSnapshot, after: AccountSnapshot): string[] {
+  const was = new Set(before);
+  const now = new Set(after);
+  return [...after.filter((line) => !was.has(line)).map((line) => `+ ${line}`), ...before.filter((line) => !now.has(line)).map((line) => `- ${line}`)];
+}
+
+/**
+ * Checks the database holds the declaration: every user logs in with an IAM token over verified TLS (through this
+ * package's own client), and the planner finds nothing left to change (same users, plugin, TLS, grants).
+ * @returns one line per problem; empty when the database matches.
+ */
+export async function verifyDeclaredUsers(server: RunningEmulator, users: readonly DatabaseUserSpec[]): Promise<string[]> {
+  const problems: string[] = [];
+  for (const user of users) {
+    try {
+      const connection = await createConnection({
+        host: server.host,
+        port: server.port,
+        endpoint: server.endpoint,
+        user: user.username,
+        region: server.region,
+        credentials: { accessKeyId: server.accessKeyId, secretAccessKey: server.secretAccessKey, sessionToken: server.sessionToken },
+        ca: server.caPem,
+      });
+      try {
+        const [rows] = await connection.query<RowDataPacket[]>('SELECT CURRENT_USER() AS user');
+        if (String(rows[0]?.user) !== `${user.username}@%`) problems.push(`${user.username} logged in as ${String(rows[0]?.user)}`);
+      } finally {
+        await connection.end();
+      }
+    } catch (error) {
+      problems.push(`${user.username} cannot log in with an IAM token: ${error instanceof Error ? error.message.slice(0, 200) : String(error)}`);
+    }
+  }
+  const session = await openMasterSession(server);
+  try {
+    const result = await convergeUsers(session, { desired: users, previous: users, operation: 'converge', masterUsername: server.adminUser, dryRun: true });
+    for (const statement of result.plan.statements) problems.push(`not as declared, the next deploy would run: ${statement.sql}`);
+  } catch (error) {
+    problems.push(`the declared users cannot be compared with the database: ${error instanceof Error ? error.message.slice(0, 200) : String(error)}`);
+  } finally {
+    await session.end();
+  }
+  return problems;
+}
+
+/** Problems when any of `usernames` still exists on the server. */
+export async function verifyUsersAbsent(server: RunningEmulator, usernames: readonly string[]): Promise<string[]> {
+  if (usernames.length === 0) return [];
+  const session = await openMasterSession(server);
+  try {
+    const [rows] = await session.query<RowDataPacket[]>("SELECT User AS user FROM mysql.user WHERE Host = '%' AND User IN (?)", [usernames]);
+    return rows.map((row) => `${String(row.user)} still exists after it was removed`);
+  } finally {
+    await session.end();
+  }
+}

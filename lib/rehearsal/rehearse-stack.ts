@@ -1,0 +1,49 @@
+import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../emulator';
+import { readAssemblyStack } from './cloud-assembly';
+import { runLifecycle } from './rehearsal-lifecycle';
+import type { RehearsalReport, StepResult } from './rehearsal-report';
+import { RehearsalSession } from './rehearsal-session';
+
+export interface RehearseStackOptions {
+  /** The cloud assembly `cdk synth` wrote, e.g. `cdk.out`. */
+  readonly assemblyDirectory: string;
+  readonly stackName: string;
+  /**
+   * How the database servers are started (e.g. another engine); the region is always the stack's.
+   * @default - the emulator's defaults
+   */
+  readonly emulator?: Omit<EmulatorOptions, 'region'>;
+  /** @see RehearsalSessionOptions.requestDeadlineMs */
+  readonly requestDeadlineMs?: number;
+  readonly onStep?: (step: StepResult) => void;
+}
+
+/**
+ * Rehearses a synthesized stack's deployment: starts the emulator in the stack's region, runs CloudFormation's
+ * lifecycle of the stack's custom resources through the exact bundles in the cloud assembly, and stops everything.
+ */
+export async function rehearseStack(options: RehearseStackOptions): Promise<RehearsalReport> {
+  const { region } = await readAssemblyStack(options.assemblyDirectory, options.stackName);
+  const servers: RunningEmulator[] = [];
+  const startServer = async (): Promise<RunningEmulator> => {
+    const server = await startEmulator({ ...options.emulator, region });
+    servers.push(server);
+    return server;
+  };
+  try {
+    const session = await RehearsalSession.open({
+      assemblyDirectory: options.assemblyDirectory,
+      stackName: options.stackName,
+      server: await startServer(),
+      requestDeadlineMs: options.requestDeadlineMs,
+    });
+    try {
+      const steps = await runLifecycle(session, { startReplacementServer: startServer, onStep: options.onStep });
+      return { stackName: options.stackName, steps, notRehearsed: session.stack.notRehearsed, ok: steps.length > 0 && steps.every((step) => step.ok) };
+    } finally {
+      await session.close();
+    }
+  } finally {
+    await Promise.all(servers.map((server) => server.stop()));
+  }
+}

@@ -1,0 +1,31 @@
+import { runInProcess } from '../cli/in-process-cli';
+import { useSynthesizedApp } from './synthesized-app';
+
+const cdkOut = useSynthesizedApp({ env: 'dev' });
+
+describe('rds-iam rehearse', () => {
+  it('prints one line per step and exits 0 when every step passes', async () => {
+    const run = await runInProcess(['rehearse', 'RdsIamMysql-dev', '--app', cdkOut()]);
+
+    expect(run.stderr).toContain('rehearsing RdsIamMysql-dev');
+    const stepLines = run.stdout.split('\n').filter((line) => /^\d\d:\d\d:\d\d\.\d{3} {2}(ok|FAIL)/.test(line));
+    expect(stepLines).toHaveLength(10);
+    expect(stepLines[0]).toMatch(/ok {4}create .* \d+ statements {2}Create SUCCESS$/);
+    expect(run.stdout).toContain('RdsIamMysql-dev: all 10 steps passed');
+    expect(run.exitCode).toBe(0);
+  }, 180_000);
+
+  it('names the stacks the assembly has when asked for another, and exits 1', async () => {
+    const run = await runInProcess(['rehearse', 'RdsIamMysql-qa', '--app', cdkOut()]);
+
+    expect(run.exitCode).toBe(1);
+    expect(run.stderr).toContain('has no stack "RdsIamMysql-qa"; it has: RdsIamMysql-dev');
+  });
+
+  it('says to run cdk synth when the directory is no cloud assembly, and exits 1', async () => {
+    const run = await runInProcess(['rehearse', 'RdsIamMysql-dev', '--app', __dirname]);
+
+    expect(run.exitCode).toBe(1);
+    expect(run.stderr).toMatch(/is not a synthesized cloud assembly .* run npx cdk synth first, or give its directory with --app/);
+  });
+});
