@@ -3,7 +3,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import type { Connection } from 'mysql2/promise';
 import { connectAsAdmin, createIamUser, useEmulator } from '../support/emulator';
 import { PROXY_ENDPOINT_HOST, useEmulatorProxy } from '../support/emulator-proxy';
-import { runInProcess, setEnvironment } from './in-process-cli';
+import { emulatorCredentialsEnvironment, runInProcess, setEnvironment } from './in-process-cli';
 
 /** eu-west-1: the region of the dev environment and of the proxy's endpoint name. */
 const emulator = useEmulator({ region: 'eu-west-1' });
@@ -17,15 +17,8 @@ let restoreEnvironment: () => void;
 beforeAll(async () => {
   admin = await connectAsAdmin(emulator());
   await createIamUser(admin, USER);
-  restoreEnvironment = setEnvironment({
-    AWS_ACCESS_KEY_ID: emulator().accessKeyId,
-    AWS_SECRET_ACCESS_KEY: emulator().secretAccessKey,
-    AWS_SESSION_TOKEN: undefined,
-    AWS_PROFILE: undefined,
-    AWS_CONFIG_FILE: '/dev/null',
-    AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
-    AWS_EC2_METADATA_DISABLED: 'true',
-  });
+  // The default credential chain of the CLI signs with the emulator's test credentials.
+  restoreEnvironment = setEnvironment(emulatorCredentialsEnvironment(emulator()));
 });
 
 afterAll(async () => {
