@@ -1,6 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import { Sha256 } from '@smithy/core/checksum';
 import { SignatureV4 } from '@smithy/signature-v4';
+import { parseAmzDate } from '../../client/auth-token-format';
 
 /**
  * Verifies an RDS IAM auth token for the proxy's endpoint, as RDS Proxy does before it logs in to the database on the
@@ -103,7 +104,7 @@ function checkScope(parts: TokenParts, policy: ProxyTokenPolicy): void {
 }
 
 function checkValidity(parts: TokenParts, policy: ProxyTokenPolicy, nowMs: number): void {
-  const signedAt = parseAmzDate(parts.parameters.get('X-Amz-Date') as string);
+  const signedAt = signedAtSeconds(parts.parameters.get('X-Amz-Date') as string);
   const expiresText = parts.parameters.get('X-Amz-Expires') as string;
   const expires = /^\d{1,6}$/.test(expiresText) ? Number(expiresText) : Number.NaN;
   if (!(expires >= 1 && expires <= MAX_EXPIRES_SECONDS)) {
@@ -143,7 +144,7 @@ async function checkSignature(parts: TokenParts, policy: ProxyTokenPolicy): Prom
       query,
       headers: { host: `${policy.endpointHost}:${policy.endpointPort}` },
     },
-    { signingDate: new Date(parseAmzDate(parts.parameters.get('X-Amz-Date') as string) * 1000), expiresIn: Number(parts.parameters.get('X-Amz-Expires')) },
+    { signingDate: new Date(signedAtSeconds(parts.parameters.get('X-Amz-Date') as string) * 1000), expiresIn: Number(parts.parameters.get('X-Amz-Expires')) },
   );
   const expected = Buffer.from(String(presigned.query?.['X-Amz-Signature']), 'latin1');
   if (!timingSafeEqual(expected, Buffer.from(given, 'latin1'))) {
@@ -153,14 +154,11 @@ async function checkSignature(parts: TokenParts, policy: ProxyTokenPolicy): Prom
   }
 }
 
-/** `yyyymmddThhmmssZ` to epoch seconds. */
-function parseAmzDate(text: string): number {
-  const match = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(text);
-  const [year, month, day, hour, minute, second] = (match ?? []).slice(1).map(Number);
-  const epochMs = Date.UTC(year, month - 1, day, hour, minute, second);
-  const valid = match !== null && new Date(epochMs).getUTCDate() === day && hour < 24 && minute < 60 && second < 60;
-  if (!valid) throw new TokenRefusal(`X-Amz-Date ${quote(text)} is not a yyyymmddThhmmssZ date`);
-  return epochMs / 1000;
+/** `X-Amz-Date` in epoch seconds. */
+function signedAtSeconds(text: string): number {
+  const date = parseAmzDate(text);
+  if (date === undefined) throw new TokenRefusal(`X-Amz-Date ${quote(text)} is not a yyyymmddThhmmssZ date`);
+  return date.getTime() / 1000;
 }
 
 function decode(text: string, what: string): string {
