@@ -128,6 +128,28 @@ describe('the emulator proxy', () => {
     expect(lastEvent()).toMatchObject({ kind: 'accepted', username: USER });
   });
 
+  it('closes a connection that stalls in the handshake, and records it once', async () => {
+    const impatient = await startEmulatorProxy({ backend: emulator(), endpointHost: PROXY_ENDPOINT_HOST, handshakeTimeoutMs: 300 });
+    try {
+      // A client that reads the greeting and then says nothing.
+      const socket = connectTcp({ host: impatient.host, port: impatient.port });
+      const closed = new Promise<number>((resolve) => {
+        const startedAt = Date.now();
+        socket.once('close', () => resolve(Date.now() - startedAt));
+      });
+      socket.on('error', () => undefined);
+      socket.resume(); // read (and drop) the greeting, so the close is seen
+
+      const lifetime = await closed;
+
+      expect(lifetime).toBeGreaterThanOrEqual(250);
+      expect(impatient.events()).toEqual([{ kind: 'failed', connectionId: 1, reason: 'the handshake took longer than 300 ms' }]);
+      expect(impatient.counts()).toMatchObject({ failed: 1, accepted: 0, refused: 0, databaseTokensSigned: 0 });
+    } finally {
+      await impatient.stop();
+    }
+  });
+
   it('refuses options it cannot work with, naming the option and the fix', async () => {
     await expect(startEmulatorProxy({ backend: emulator(), endpointHost: 'orders.proxy-abc.us-west-2.rds.amazonaws.com' })).rejects.toMatchObject({
       code: 'EMULATOR_INVALID_OPTIONS',

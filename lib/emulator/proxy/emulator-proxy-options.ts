@@ -28,6 +28,11 @@ export interface EmulatorProxyOptions {
    */
   readonly maxClockSkewSeconds?: number;
   /**
+   * How long a client may take from connecting to being logged in before the proxy closes the connection.
+   * @default 10000
+   */
+  readonly handshakeTimeoutMs?: number;
+  /**
    * The clock tokens are judged by, in epoch milliseconds.
    * @default Date.now
    */
@@ -45,6 +50,7 @@ export interface ResolvedEmulatorProxyOptions {
   readonly endpointPort: number;
   readonly port: number | undefined;
   readonly maxClockSkewSeconds: number;
+  readonly handshakeTimeoutMs: number;
   readonly now: () => number;
   readonly onEvent: (event: SessionEvent) => void;
 }
@@ -63,6 +69,7 @@ export function resolveEmulatorProxyOptions(options: EmulatorProxyOptions): Reso
     endpointPort: options.endpointPort ?? 3306,
     port: options.port,
     maxClockSkewSeconds: options.maxClockSkewSeconds ?? 300,
+    handshakeTimeoutMs: options.handshakeTimeoutMs ?? 10_000,
     now: options.now ?? (() => Date.now()),
     onEvent: options.onEvent ?? (() => undefined),
   };
@@ -78,6 +85,9 @@ export function resolveEmulatorProxyOptions(options: EmulatorProxyOptions): Reso
   }
   if (!Number.isInteger(resolved.maxClockSkewSeconds) || resolved.maxClockSkewSeconds < 0 || resolved.maxClockSkewSeconds > 3600) {
     invalid(`maxClockSkewSeconds ${resolved.maxClockSkewSeconds} must be a whole number of seconds from 0 to 3600`);
+  }
+  if (!Number.isInteger(resolved.handshakeTimeoutMs) || resolved.handshakeTimeoutMs < 1 || resolved.handshakeTimeoutMs > 600_000) {
+    invalid(`handshakeTimeoutMs ${resolved.handshakeTimeoutMs} must be a whole number of milliseconds from 1 to 600000`);
   }
   return resolved;
 }

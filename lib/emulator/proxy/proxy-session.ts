@@ -2,8 +2,8 @@ import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { SecureContext } from 'node:tls';
 import { BackendRefusedError, logInToBackend, openBackend, type BackendTarget } from './backend-connection';
-import { acceptClient, ClientHandshakeError, newScramble, proxyCapabilities } from './client-handshake';
-import { buildErrorPacket, Capability } from './handshake-packets';
+import { acceptClient, newScramble, proxyCapabilities } from './client-handshake';
+import { buildErrorPacket, Capability, type ServerError } from './handshake-packets';
 import { writePacket } from './packet-reader';
 import { verifyProxyToken, type ProxyTokenPolicy } from './proxy-token-verifier';
 
@@ -35,7 +35,9 @@ export async function serveClient(client: Socket, context: SessionContext): Prom
   const connectionId = context.nextConnectionId();
   const opened: Duplex[] = [client];
   const closeAll = () => opened.forEach((stream) => stream.destroy());
+  let timedOut = false;
   const deadline = setTimeout(() => {
+    timedOut = true;
     context.record({ kind: 'failed', connectionId, reason: `the handshake took longer than ${context.handshakeTimeoutMs} ms` });
     closeAll();
   }, context.handshakeTimeoutMs);
@@ -52,35 +54,29 @@ export async function serveClient(client: Socket, context: SessionContext): Prom
     );
     opened.push(login.session);
     const { username } = login.response;
+    const refuse = (error: ServerError, reason: string) => {
+      writePacket(login.session, login.nextSequenceId, buildErrorPacket(error));
+      context.record({ kind: 'refused', connectionId, username, reason });
+      login.session.end();
+      backend.socket.destroy();
+    };
+
     const verdict = await verifyProxyToken(login.token, username, context.policy, context.now());
     if (!verdict.accepted) {
-      writePacket(login.session, login.nextSequenceId, buildErrorPacket({
-        code: 1045,
-        sqlState: '28000',
-        message: `Access denied for user '${username}' (using password: YES)`,
-      }));
-      context.record({ kind: 'refused', connectionId, username, reason: verdict.reason });
-      login.session.end();
-      backend.socket.destroy();
+      refuse({ code: 1045, sqlState: '28000', message: `Access denied for user '${username}' (using password: YES)` }, verdict.reason);
       return;
     }
-    let database;
-    try {
-      database = await logInToBackend(backend, context.backend, {
-        username,
-        database: login.response.database,
-        // What the client and the proxy agreed on is what the database gets, so the piped bytes mean the same to both.
-        capabilities: ((login.response.capabilities & capabilities) | Capability.SSL | Capability.PLUGIN_AUTH) >>> 0,
-        maxPacketSize: login.response.maxPacketSize,
-        characterSet: login.response.characterSet,
-        token: await context.backendToken(username),
-      });
-    } catch (error) {
-      if (!(error instanceof BackendRefusedError)) throw error;
-      writePacket(login.session, login.nextSequenceId, buildErrorPacket(error.serverError));
-      context.record({ kind: 'refused', connectionId, username, reason: error.message });
-      login.session.end();
-      backend.socket.destroy();
+    const database = await logInToBackend(backend, context.backend, {
+      username,
+      database: login.response.database,
+      // What the client and the proxy agreed on is what the database gets, so the piped bytes mean the same to both.
+      capabilities: ((login.response.capabilities & capabilities) | Capability.SSL | Capability.PLUGIN_AUTH) >>> 0,
+      maxPacketSize: login.response.maxPacketSize,
+      characterSet: login.response.characterSet,
+      token: await context.backendToken(username),
+    }).catch((error: unknown) => (error instanceof BackendRefusedError ? error : Promise.reject(error)));
+    if (database instanceof BackendRefusedError) {
+      refuse(database.serverError, database.message);
       return;
     }
     opened.push(database.session);
@@ -88,8 +84,7 @@ export async function serveClient(client: Socket, context: SessionContext): Prom
     context.record({ kind: 'accepted', connectionId, username });
     pipeSession(login.session, database.session);
   } catch (error) {
-    const reason = error instanceof ClientHandshakeError || error instanceof Error ? error.message : String(error);
-    context.record({ kind: 'failed', connectionId, reason });
+    if (!timedOut) context.record({ kind: 'failed', connectionId, reason: error instanceof Error ? error.message : String(error) });
     closeAll();
   } finally {
     clearTimeout(deadline);

@@ -11,7 +11,6 @@ import { serveClient, type SessionContext, type SessionEvent } from './proxy-ses
 import type { EmulatorProxyCounts, RunningEmulatorProxy } from './running-emulator-proxy';
 
 const LISTEN_HOST = '127.0.0.1';
-const HANDSHAKE_TIMEOUT_MS = 10_000;
 const EVENTS_KEPT = 500;
 
 /**
@@ -99,7 +98,7 @@ function sessionContext(settings: ResolvedEmulatorProxyOptions, secureContext: S
       return token;
     },
     now: settings.now,
-    handshakeTimeoutMs: HANDSHAKE_TIMEOUT_MS,
+    handshakeTimeoutMs: settings.handshakeTimeoutMs,
     nextConnectionId: () => (connections += 1),
     record: (event) => tally.record(event),
   };
