@@ -89,7 +89,8 @@ export async function handleProvisionerEvent(
     const { properties } = plan;
     // Refuse a bad declaration before reading the secret or connecting (again against the live engine later).
     validateUserSpecs(plan.desired, { engine: properties.Engine });
-    validateUserSpecs(plan.previous, { engine: properties.Engine });
+    // The set deployed before: names only (it may predate today's grant rules, and the planner only removes from it).
+    validateUserSpecs(plan.previous, { engine: properties.Engine, declaredBefore: true }, 'previousUsers');
     log({
       event: 'request',
       databaseResourceId: properties.DatabaseResourceId,

@@ -5,8 +5,7 @@ import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct, IConstruct } from 'constructs';
 import { ProvisionerProperty, encodeUserSpecs } from '../provisioning/provisioner-properties';
 import type { DatabaseUserSpec } from '../users/database-user-spec';
-import { formatGrantTarget } from '../users/grant-target';
-import { UserSpecValidationError, ValidatedUser, validateUserSpecs } from '../users/validate-user-specs';
+import { checkUserDeclarations, declaredSpecOf, describeProblems, UserSpecValidationError, ValidatedUser } from '../users/validate-user-specs';
 import { newBundledHandler } from './bundled-handler';
 import { provisionerCapacityProblems } from './provisioner-capacity';
 import { IamDatabaseDeclarationError } from './declaration-error';
@@ -61,7 +60,7 @@ export class DatabaseUserProvisioner extends Construct {
   public readonly network: ProvisionerNetwork;
   /** The custom resource whose properties hold the user set; users depend on it. */
   public readonly customResource: CustomResource;
-  private readonly declaredUsers = new Map<string, { readonly spec: DatabaseUserSpec; readonly declaredBy: IConstruct }>();
+  private readonly declaredUsers = new Map<string, { readonly user: ValidatedUser; readonly declaredBy: IConstruct }>();
 
   constructor(scope: Construct, id: string, props: DatabaseUserProvisionerProps) {
     super(scope, id);
@@ -106,7 +105,7 @@ export class DatabaseUserProvisioner extends Construct {
     // Connect only once the database (with its instances) is up and the network rules and endpoint exist.
     this.customResource.node.addDependency(database.availability, this.network, ...database.connections.securityGroups);
 
-    this.node.addValidation({ validate: () => this.validateUserSet() });
+    // Each declaration is validated as it is added (addUserDeclaration); what only the whole set shows is its size.
     this.node.addValidation({
       validate: () =>
         provisionerCapacityProblems(this.userSpecs, encodeUserSpecs(this.wireUserSpecs()), timeout.toSeconds()).map(
@@ -115,41 +114,48 @@ export class DatabaseUserProvisioner extends Construct {
     });
   }
 
-  /** Every user declared on this provisioner, in declaration order. */
+  /** Every user declared on this provisioner, in declaration order, with defaults applied and grants normalized. */
   public get userSpecs(): DatabaseUserSpec[] {
-    return [...this.declaredUsers.values()].map((declared) => declared.spec);
+    return [...this.declaredUsers.values()].map((declared) => declaredSpecOf(declared.user));
   }
 
   /**
-   * Adds a user to the set. `IamDatabaseUser` calls this; call it directly only to declare users without constructs.
-   * Throws when the user name is already declared on this database.
+   * Adds a user to the set. `IamDatabaseUser` declares its users through {@link addUserDeclaration}; call this
+   * directly only to declare users without constructs. Throws when the declaration is invalid or the user name is
+   * already declared on this database.
    */
-  public addUserSpec(spec: DatabaseUserSpec, declaredBy: IConstruct): void {
-    const previous = this.declaredUsers.get(spec.username);
+  public addUserSpec(spec: DatabaseUserSpec, declaredBy: IConstruct): ValidatedUser {
+    return this.addUserDeclaration(spec, declaredBy);
+  }
+
+  /**
+   * Validates one declaration as it arrives (its types too: from JavaScript or JSON config, TypeScript's types are
+   * gone), against this database's engine and master user, and adds it to the set. The set keeps only the validated
+   * form, so nothing is validated twice on the way to the custom resource.
+   * @param otherFields fields of `declaration` the caller handles itself (e.g. a construct's `provisioner`)
+   */
+  public addUserDeclaration(declaration: unknown, declaredBy: IConstruct, otherFields: readonly string[] = []): ValidatedUser {
+    const checked = checkUserDeclarations([declaration], {
+      engine: this.database.engine,
+      masterUsername: this.database.masterUsername,
+      otherFields,
+    });
+    if (!checked.ok) {
+      throw new IamDatabaseDeclarationError(declaredBy, `invalid database user declaration:\n${describeProblems(checked.problems)}`, {
+        cause: new UserSpecValidationError(checked.problems),
+      });
+    }
+    const [user] = checked.users;
+    const previous = this.declaredUsers.get(user.username);
     if (previous !== undefined) {
       throw new IamDatabaseDeclarationError(
         declaredBy,
-        `username ${JSON.stringify(spec.username)} is already declared on ${this.database.displayName} by ` +
+        `username ${JSON.stringify(user.username)} is already declared on ${this.database.displayName} by ` +
           `${previous.declaredBy.node.path}; declare each database user once`,
       );
     }
-    this.declaredUsers.set(spec.username, { spec, declaredBy });
-  }
-
-  /** The whole set, validated together: duplicates and the master user name are only visible here. */
-  private validateUserSet(): string[] {
-    try {
-      validateUserSpecs(this.userSpecs, { engine: this.database.engine, masterUsername: this.database.masterUsername });
-      return [];
-    } catch (error) {
-      if (!(error instanceof UserSpecValidationError)) throw error;
-      const declarers = [...this.declaredUsers.values()].map((declared) => declared.declaredBy.node.path);
-      return error.problems.map((problem) => {
-        const index = Number(/^users\[(\d+)\]/.exec(problem.field)?.[1]);
-        const where = Number.isInteger(index) ? `${declarers[index]}: ` : '';
-        return `${where}${problem.field} = ${JSON.stringify(problem.value)}: ${problem.message}`;
-      });
-    }
+    this.declaredUsers.set(user.username, { user, declaredBy });
+    return user;
   }
 
   /**
@@ -157,22 +163,9 @@ export class DatabaseUserProvisioner extends Construct {
    * sorted) and ordered by user name, so a cosmetic change in the declaration does not trigger an update.
    */
   private wireUserSpecs(): DatabaseUserSpec[] {
-    let validated: ValidatedUser[];
-    try {
-      validated = validateUserSpecs(this.userSpecs, { engine: this.database.engine, masterUsername: this.database.masterUsername });
-    } catch (error) {
-      // Synth stops at validation with the full list of problems; never fail inside token resolution.
-      if (error instanceof UserSpecValidationError) return this.userSpecs;
-      throw error;
-    }
-    return validated
-      .map((user) => ({
-        username: user.username,
-        grants: user.grants.map((grant) => ({ on: formatGrantTarget(grant.target), privileges: grant.privileges })),
-        requireSsl: user.requireSsl,
-        removalPolicy: user.removalPolicy,
-        adoptExistingUser: user.adoptExistingUser,
-      }))
-      .sort((a, b) => (a.username < b.username ? -1 : a.username > b.username ? 1 : 0));
+    return [...this.declaredUsers.values()]
+      .map((declared) => declared.user)
+      .sort((a, b) => (a.username < b.username ? -1 : a.username > b.username ? 1 : 0))
+      .map(declaredSpecOf);
   }
 }

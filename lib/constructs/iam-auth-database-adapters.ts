@@ -2,7 +2,7 @@ import { Stack, Token } from 'aws-cdk-lib';
 import { SubnetSelection, SubnetType, IVpc } from 'aws-cdk-lib/aws-ec2';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import * as rds from 'aws-cdk-lib/aws-rds';
-import { ISecret, Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import { CfnSecret, ISecret, Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct, IConstruct } from 'constructs';
 import type { DatabaseEngineFamily } from '../users/database-user-spec';
 import { IamDatabaseDeclarationError } from './declaration-error';
@@ -17,7 +17,9 @@ export interface IamAuthDatabaseOptions {
   readonly vpcSubnets?: SubnetSelection;
   /**
    * The master user name, refused as a declared user name.
-   * @default - read from the database's props when it is not a token
+   * @default - read from the database: its `masterUsername` when that is a literal, else the user name of the secret
+   * CDK generates for it (`Credentials.fromGeneratedSecret('admin')`, or default credentials, whose user is `admin`).
+   * When neither is known (a secret made elsewhere), the provisioner checks it at deploy, before the first statement.
    */
   readonly masterUsername?: string;
 }
@@ -46,7 +48,7 @@ export class IamAuthDatabase {
       port: cluster.clusterEndpoint.port,
       engine: 'mysql',
       masterSecret: cluster.secret ?? managedMasterSecret(cluster, cfnCluster.manageMasterUserPassword, cfnCluster.attrMasterUserSecretSecretArn, cfnCluster.masterUserSecret),
-      masterUsername: options.masterUsername ?? literalOrUndefined(cfnCluster.masterUsername),
+      masterUsername: options.masterUsername ?? literalOrUndefined(cfnCluster.masterUsername) ?? generatedSecretUsername(cluster),
       vpc: cluster.vpc,
       vpcSubnets: options.vpcSubnets ?? cluster.vpcSubnets ?? defaultPrivateSubnets(cluster.vpc),
       connections: cluster.connections,
@@ -80,7 +82,7 @@ export class IamAuthDatabase {
       port: instance.instanceEndpoint.port,
       engine,
       masterSecret: instance.secret ?? managedMasterSecret(instance, cfnInstance.manageMasterUserPassword, cfnInstance.attrMasterUserSecretSecretArn, cfnInstance.masterUserSecret),
-      masterUsername: options.masterUsername ?? literalOrUndefined(cfnInstance.masterUsername),
+      masterUsername: options.masterUsername ?? literalOrUndefined(cfnInstance.masterUsername) ?? generatedSecretUsername(instance),
       vpc: instance.vpc,
       vpcSubnets: options.vpcSubnets ?? defaultPrivateSubnets(instance.vpc),
       connections: instance.connections,
@@ -121,6 +123,26 @@ function managedMasterSecret(database: Construct, managed: unknown, secretArn: s
 
 function literalOrUndefined(value: string | undefined): string | undefined {
   return value === undefined || Token.isUnresolved(value) ? undefined : value;
+}
+
+/**
+ * When CDK generates the master credentials (`Credentials.fromGeneratedSecret(...)`, `fromUsername(...)` without a
+ * password, or no credentials at all, whose user is `admin` for MySQL and MariaDB), the database's `masterUsername`
+ * is a reference into the secret, but the secret's template holds the name as a literal: read it there.
+ */
+function generatedSecretUsername(database: rds.DatabaseCluster | rds.DatabaseInstance): string | undefined {
+  const secret = database.node.tryFindChild('Secret');
+  if (!(secret instanceof rds.DatabaseSecret)) return undefined;
+  const generate: unknown = Stack.of(database).resolve((secret.node.defaultChild as CfnSecret).generateSecretString);
+  const template = typeof generate === 'object' && generate !== null ? (generate as { secretStringTemplate?: unknown }).secretStringTemplate : undefined;
+  if (typeof template !== 'string') return undefined;
+  let username: unknown;
+  try {
+    username = (JSON.parse(template) as { username?: unknown } | null)?.username;
+  } catch {
+    return undefined;
+  }
+  return typeof username === 'string' && !Token.isUnresolved(username) ? username : undefined;
 }
 
 function defaultPrivateSubnets(vpc: IVpc): SubnetSelection {

@@ -26,7 +26,7 @@ export interface IIamAuthDatabase {
   readonly masterSecret: ISecret;
   /**
    * Master user name, refused as a declared user name.
-   * @default - unknown, not checked at synth
+   * @default - unknown at synth; the provisioner checks it at deploy, from the master secret, before the first statement
    */
   readonly masterUsername?: string;
   /** The VPC the database is reachable in. */

@@ -2,10 +2,9 @@ import { RemovalPolicy } from 'aws-cdk-lib';
 import { Grant, IGrantable } from 'aws-cdk-lib/aws-iam';
 import { databaseKeyOf, grantConnectMerged } from './connect-grants';
 import { Construct, Dependable } from 'constructs';
-import type { DatabaseUserSpec, UserGrant, UserRemovalPolicy } from '../users/database-user-spec';
-import { UserSpecValidationError, validateUserSpecs } from '../users/validate-user-specs';
+import type { DatabaseUserSpec, PrivilegedAccessOptIn, UserGrant, UserRemovalPolicy } from '../users/database-user-spec';
+import { declaredSpecOf, ValidatedUser } from '../users/validate-user-specs';
 import type { DatabaseUserProvisioner } from './database-user-provisioner';
-import { IamDatabaseDeclarationError } from './declaration-error';
 import { databaseUserArn, IIamAuthDatabase } from './iam-auth-database';
 
 export interface IamDatabaseUserProps {
@@ -38,11 +37,22 @@ export interface IamDatabaseUserProps {
    */
   readonly adoptExistingUser?: boolean;
   /**
+   * Grants the least-privilege rules refuse that this one user needs anyway, each named exactly, with the reason:
+   * `{ reason: 'Monitoring agent reads statement digests', grants: [{ privileges: ['SELECT'], on: 'performance_schema.*' }] }`.
+   * The grants must also be in `grants`. The opt-in is carried in the synthesized template for the access review.
+   * Reserved accounts and the master user cannot be opted into.
+   * @default - none: grants on the system schemas, account-management privileges and `*.*` data privileges are refused
+   */
+  readonly allowPrivileged?: PrivilegedAccessOptIn;
+  /**
    * Principals allowed to connect as this user; the same as calling `grantConnect` for each.
    * @default - none
    */
   readonly connectPrincipals?: readonly IGrantable[];
 }
+
+/** Props of this construct that are not part of the user declaration. */
+const CONSTRUCT_ONLY_PROPS: readonly string[] = ['provisioner', 'connectPrincipals'];
 
 /**
  * One IAM-authenticated database user: `CREATE USER ... IDENTIFIED WITH AWSAuthenticationPlugin AS 'RDS'`, its
@@ -56,23 +66,20 @@ export class IamDatabaseUser extends Construct {
   public readonly database: IIamAuthDatabase;
   /** `arn:<partition>:rds-db:<region>:<account>:dbuser:<resource id>/<username>`. */
   public readonly connectArn: string;
-  /** The declaration with defaults applied, as the provisioner receives it. */
+  /** The declaration validated: defaults applied, grants normalized, as the provisioner receives it. */
+  public readonly user: ValidatedUser;
+  /** {@link user} in declared form (targets spelled `db.*`). */
   public readonly spec: DatabaseUserSpec;
 
   constructor(scope: Construct, id: string, props: IamDatabaseUserProps) {
     super(scope, id);
     const { provisioner } = props;
     this.database = provisioner.database;
-    this.username = props.username;
-    this.spec = {
-      username: props.username,
-      grants: props.grants,
-      requireSsl: props.requireSsl ?? true,
-      removalPolicy: userRemovalPolicy(this, props.removalPolicy),
-      adoptExistingUser: props.adoptExistingUser ?? false,
-    };
-    this.validateOwnDeclaration();
-    provisioner.addUserSpec(this.spec, this);
+    // Validated once, by the provisioner, against the database's engine and master user: every field's type too,
+    // since from JavaScript or JSON config `requireSsl: "false"` arrives as it is.
+    this.user = provisioner.addUserDeclaration({ ...props, removalPolicy: userRemovalPolicy(props.removalPolicy) }, this, CONSTRUCT_ONLY_PROPS);
+    this.username = this.user.username;
+    this.spec = declaredSpecOf(this.user);
     this.connectArn = databaseUserArn(this.database, this.username);
 
     // A construct without a CloudFormation resource would add no dependency at all; stand for the custom resource.
@@ -87,33 +94,12 @@ export class IamDatabaseUser extends Construct {
   public grantConnect(grantee: IGrantable): Grant {
     return grantConnectMerged(grantee, databaseKeyOf(this.database.resourceId), this.username, this.connectArn, this);
   }
-
-  private validateOwnDeclaration(): void {
-    try {
-      validateUserSpecs([this.spec], { engine: this.database.engine, masterUsername: this.database.masterUsername });
-    } catch (error) {
-      if (!(error instanceof UserSpecValidationError)) throw error;
-      // The validator numbers users in a set; this construct has one, so name its props instead.
-      const details = error.problems
-        .map((problem) => `  - ${problem.field.replace(/^users\[0\]\./, '')} = ${JSON.stringify(problem.value)}: ${problem.message}`)
-        .join('\n');
-      throw new IamDatabaseDeclarationError(this, `invalid database user declaration:\n${details}`, { cause: error });
-    }
-  }
 }
 
-function userRemovalPolicy(scope: Construct, policy: UserRemovalPolicy | RemovalPolicy | undefined): UserRemovalPolicy {
-  switch (policy) {
-    case undefined:
-    case 'drop':
-    case RemovalPolicy.DESTROY:
-      return 'drop';
-    case RemovalPolicy.RETAIN: // the string 'retain'
-      return 'retain';
-    default:
-      throw new IamDatabaseDeclarationError(
-        scope,
-        `removalPolicy ${JSON.stringify(policy)} is not supported for a database user; use 'drop' (RemovalPolicy.DESTROY) or 'retain' (RemovalPolicy.RETAIN)`,
-      );
-  }
+/**
+ * The construct also takes CDK's `RemovalPolicy`: DESTROY means drop, RETAIN is already the string `'retain'`.
+ * Anything else goes on as given, for the validation to refuse with the field and the value.
+ */
+function userRemovalPolicy(policy: UserRemovalPolicy | RemovalPolicy | undefined): unknown {
+  return policy === RemovalPolicy.DESTROY ? 'drop' : policy;
 }

@@ -1,4 +1,4 @@
-import type { DatabaseEngineFamily, UserGrant, UserRemovalPolicy } from '../users/database-user-spec';
+import type { DatabaseEngineFamily, PrivilegedAccessOptIn, UserGrant, UserRemovalPolicy } from '../users/database-user-spec';
 import type { ProxyConfig } from './proxy-config';
 
 /**
@@ -104,7 +104,7 @@ export interface ExistingDatabaseConfig {
   readonly masterSecretKmsKeyArn?: string;
   /**
    * Master user name, so that no declared user can take it.
-   * @default - not checked at synth
+   * @default - not checked at synth; the provisioner checks it at deploy, from the master secret, before the first statement
    */
   readonly masterUsername?: string;
   /**
@@ -128,6 +128,12 @@ export interface DeclaredUserConfig {
   readonly removalPolicy?: UserRemovalPolicy;
   /** Take over a user of the same name that authenticates another way. @default false */
   readonly adoptExistingUser?: boolean;
+  /**
+   * The refused grants (system schemas, account management, `*.*` data privileges) this one user needs anyway, named
+   * exactly, with the reason; shown in the synthesized template for the access review.
+   * @default - none
+   */
+  readonly allowPrivileged?: PrivilegedAccessOptIn;
   /**
    * Names of IAM roles created in the stack (trusted by the environment's account) that may connect as this user.
    * Several users may name the same role: it is created once.

@@ -1,4 +1,5 @@
 import type { DatabaseEngineFamily, DatabaseUserSpec } from '../users/database-user-spec';
+import { checkUserDeclarations, UserSetCheck } from '../users/validate-user-specs';
 import type { DatabaseConfig, DeclaredUserConfig, EnvironmentConfig, ExistingDatabaseConfig } from './environment-config';
 import { SHIPPED_ENVIRONMENTS } from './shipped-environments';
 
@@ -40,15 +41,34 @@ export function environmentStackName(env: EnvironmentConfig): string {
   return `RdsIamMysql-${env.name}`;
 }
 
-/** A declared user with every default applied. */
+/** Fields of a declared user that the stack handles, not the provisioner. */
+export const ENVIRONMENT_ONLY_USER_FIELDS: readonly string[] = ['connectRoles', 'connectRoleArns'];
+
+/**
+ * A declared user's own fields, without the stack's (`connectRoles`…), with the defaults of missing fields applied.
+ * Present fields go on as given, whatever their type, and so do fields no user has: a config from JSON may hold
+ * anything, and the validation refuses it with the field and the value rather than this guessing what it means.
+ */
 export function declaredUserSpec(user: DeclaredUserConfig): DatabaseUserSpec {
+  const { connectRoles: _roles, connectRoleArns: _arns, ...declaration } = user;
   return {
-    username: user.username,
-    grants: user.grants,
-    requireSsl: user.requireSsl ?? true,
-    removalPolicy: user.removalPolicy ?? 'drop',
-    adoptExistingUser: user.adoptExistingUser ?? false,
+    ...declaration,
+    requireSsl: declaration.requireSsl ?? true,
+    removalPolicy: declaration.removalPolicy ?? 'drop',
+    adoptExistingUser: declaration.adoptExistingUser ?? false,
   };
+}
+
+/**
+ * Every user of the environment validated as one set against its engine and (when declared) master user name:
+ * types, defaults, names, duplicates, grants and the least-privilege rules, with each problem's place.
+ */
+export function checkEnvironmentUsers(env: EnvironmentConfig): UserSetCheck {
+  return checkUserDeclarations(env.users, {
+    engine: environmentEngine(env),
+    masterUsername: environmentMasterUsername(env),
+    otherFields: ENVIRONMENT_ONLY_USER_FIELDS,
+  });
 }
 
 /** The environment's users with defaults applied, in declaration order. */

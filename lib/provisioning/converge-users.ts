@@ -3,7 +3,7 @@ import type { Connection } from 'mysql2/promise';
 import { planUserChanges, PlanCounts, PlanOperation, UserChangePlan } from '../planner/plan-user-changes';
 import type { PlannedStatement } from '../planner/user-statements';
 import type { DatabaseEngineFamily, DatabaseUserSpec } from '../users/database-user-spec';
-import { usernameProblems, UserSpecValidationError, validateUserSpecs } from '../users/validate-user-specs';
+import { validateUserSpecs } from '../users/validate-user-specs';
 import type { LiveUserState } from '../planner/live-user-state';
 import { SERVER_STALLED } from './master-connection';
 import { detectServer, readLiveUserState, ServerTraits } from './read-live-user-state';
@@ -83,18 +83,17 @@ export class StatementFailedError extends Error {
 }
 
 /**
- * Refuses hostile or malformed user names before the first query, whatever the engine: a name that reaches a query
- * must already be one this project accepts. Privileges are checked once the engine is known.
+ * The declaration validated against the live server: its engine decides the privileges, the master user name comes
+ * from the secret (so it is checked here even when synth could not know it), and the previously deployed set is
+ * read leniently (`declaredBefore`): a deploy that drops a grant the rules now refuse must be able to run. Runs
+ * before any statement that carries a declared name.
  */
-export function assertUsernamesAcceptable(specs: readonly DatabaseUserSpec[], masterUsername: string, set: string): void {
-  const problems = specs.flatMap((spec, index) =>
-    usernameProblems(spec.username, { masterUsername }).map((message) => ({ field: `${set}[${index}].username`, value: spec.username, message })),
-  );
-  if (problems.length > 0) throw new UserSpecValidationError(problems);
-}
-
-function validate(specs: readonly DatabaseUserSpec[], engine: DatabaseEngineFamily, masterUsername: string) {
-  return validateUserSpecs(specs, { engine, masterUsername });
+function validateAgainstServer(options: ConvergeUsersOptions, engine: DatabaseEngineFamily) {
+  const context = { engine, masterUsername: options.masterUsername };
+  return {
+    desired: validateUserSpecs(options.desired, context, 'users'),
+    previous: validateUserSpecs(options.previous, { ...context, declaredBefore: true }, 'previousUsers'),
+  };
 }
 
 /**
@@ -104,11 +103,9 @@ function validate(specs: readonly DatabaseUserSpec[], engine: DatabaseEngineFami
  */
 export async function convergeUsers(connection: Connection, options: ConvergeUsersOptions): Promise<ConvergeResult> {
   const log = options.log ?? ((): void => undefined);
-  assertUsernamesAcceptable(options.desired, options.masterUsername, 'users');
-  assertUsernamesAcceptable(options.previous, options.masterUsername, 'previousUsers');
+  // Reads only the server's version and settings: no declared name reaches the server before validation.
   const server = await detectServer(connection);
-  const desired = validate(options.desired, server.engine, options.masterUsername);
-  const previous = validate(options.previous, server.engine, options.masterUsername);
+  const { desired, previous } = validateAgainstServer(options, server.engine);
   const usernames = [...new Set([...desired, ...previous].map((user) => user.username))];
   const live = await readLiveUserState(connection, usernames);
   const plan = planUserChanges({

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import type { DatabaseEngineFamily, DatabaseUserSpec } from '../users/database-user-spec';
+import { listProblems } from '../users/bounded-text';
+import type { DatabaseEngineFamily, DatabaseUserSpec, UserGrant } from '../users/database-user-spec';
 
 /**
  * The contract between the `DatabaseUserProvisioner` construct and the provisioner Lambda: the custom resource's
@@ -34,18 +35,29 @@ export interface ProvisionerProperties {
   readonly [ProvisionerProperty.Users]: string;
 }
 
+/** A grant on the wire: `[on, 'PRIV,PRIV']`. */
+const wireGrantSchema = z.tuple([z.string(), z.string()]);
+type WireGrant = z.infer<typeof wireGrantSchema>;
+
 /**
  * Compact wire form of one user. One custom resource carries every user of a database, and an Update event carries
  * the new and the old set, within Lambda's 256 KB asynchronous payload: 1,000 users must fit twice.
  * Defaults are omitted: `s` is present only for `requireSsl: false`, `r` only for `retain`, `a` only for adoption.
+ * The rare opt-in out of the least-privilege rules is spelled out (`allowPrivileged`), so a reviewer reading the
+ * template finds it by name.
+ *
+ * This schema is the one encoding both sides share: the construct writes only what it accepts, and the Lambda reads
+ * nothing else. Flags are exact literals: `"false"`, `0` for adoption or `1` for TLS are refused, never coerced.
+ * Sets written by earlier versions (without `allowPrivileged`) still decode, as Update events carry them.
  */
 const wireUserSchema = z
   .object({
     u: z.string(),
-    g: z.array(z.tuple([z.string(), z.string()])),
+    g: z.array(wireGrantSchema),
     s: z.literal(0).optional(),
     r: z.literal('retain').optional(),
     a: z.literal(1).optional(),
+    allowPrivileged: z.object({ reason: z.string(), grants: z.array(wireGrantSchema) }).strict().optional(),
   })
   .strict();
 
@@ -59,19 +71,25 @@ export class ProvisionerPropertiesError extends Error {
   }
 }
 
+const toWireGrants = (grants: readonly UserGrant[]): WireGrant[] => grants.map((grant) => [grant.on, grant.privileges.join(',')]);
+const fromWireGrants = (grants: readonly WireGrant[]): UserGrant[] => grants.map(([on, privileges]) => ({ on, privileges: privileges.split(',') }));
+
 /** Encodes a user set for the custom resource, deterministically (same users → same string → no spurious update). */
 export function encodeUserSpecs(users: readonly DatabaseUserSpec[]): string {
   const wire = users.map((user): WireUser => ({
     u: user.username,
-    g: user.grants.map((grant) => [grant.on, grant.privileges.join(',')] as [string, string]),
+    g: toWireGrants(user.grants),
     ...(user.requireSsl ? {} : { s: 0 as const }),
     ...(user.removalPolicy === 'retain' ? { r: 'retain' as const } : {}),
     ...(user.adoptExistingUser ? { a: 1 as const } : {}),
+    ...(user.allowPrivileged === undefined
+      ? {}
+      : { allowPrivileged: { reason: user.allowPrivileged.reason, grants: toWireGrants(user.allowPrivileged.grants) } }),
   }));
   return JSON.stringify(wire);
 }
 
-/** Decodes {@link encodeUserSpecs}' output; throws {@link ProvisionerPropertiesError} on anything else. */
+/** Decodes {@link encodeUserSpecs}' output; throws {@link ProvisionerPropertiesError} (bounded) on anything else. */
 export function decodeUserSpecs(encoded: unknown): DatabaseUserSpec[] {
   if (typeof encoded !== 'string') {
     throw new ProvisionerPropertiesError(`property ${ProvisionerProperty.Users} must be a string, got ${typeof encoded}`);
@@ -85,14 +103,17 @@ export function decodeUserSpecs(encoded: unknown): DatabaseUserSpec[] {
   const parsed = z.array(wireUserSchema).safeParse(json);
   if (!parsed.success) {
     throw new ProvisionerPropertiesError(
-      `property ${ProvisionerProperty.Users} does not match the user wire format: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+      `property ${ProvisionerProperty.Users} does not match the user wire format:\n${listProblems(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`))}`,
     );
   }
   return parsed.data.map((user) => ({
     username: user.u,
-    grants: user.g.map(([on, privileges]) => ({ on, privileges: privileges.split(',') })),
+    grants: fromWireGrants(user.g),
     requireSsl: user.s === undefined,
     removalPolicy: user.r ?? 'drop',
     adoptExistingUser: user.a === 1,
+    ...(user.allowPrivileged === undefined
+      ? {}
+      : { allowPrivileged: { reason: user.allowPrivileged.reason, grants: fromWireGrants(user.allowPrivileged.grants) } }),
   }));
 }

@@ -9,8 +9,8 @@ import type { IamAuthDatabaseProxy } from '../constructs/iam-auth-database-proxy
 import type { ProxyTargetDatabase } from '../constructs/proxy-target';
 import { describeProxyConfigProblems, proxyConfigProblems } from '../environments/proxy-config-problems';
 import type { EnvironmentConfig } from '../environments/environment-config';
-import { declaredUserSpec, environmentEngine, environmentMasterUsername, environmentUserSpecs, isExistingDatabase } from '../environments';
-import { UserSpecValidationError, validateUserSpecs } from '../users/validate-user-specs';
+import { checkEnvironmentUsers, declaredUserSpec, isExistingDatabase } from '../environments';
+import { describeProblems, UserSpecValidationError } from '../users/validate-user-specs';
 import { newAuroraMysqlCluster, newRdsInstance } from './new-database';
 import { existingDatabase } from './existing-database';
 import { newEnvironmentProxy } from './environment-proxy';
@@ -89,15 +89,13 @@ export class IamDatabaseStack extends Stack {
    * with the field names of the config (`users[2].grants[0].privileges`).
    */
   private validateDeclaredUsers(): void {
-    try {
-      validateUserSpecs(environmentUserSpecs(this.environmentConfig), {
-        engine: environmentEngine(this.environmentConfig),
-        masterUsername: environmentMasterUsername(this.environmentConfig),
-      });
-    } catch (error) {
-      if (!(error instanceof UserSpecValidationError)) throw error;
-      throw new IamDatabaseDeclarationError(this, `environment ${JSON.stringify(this.environmentConfig.name)}: ${error.message}`, { cause: error });
-    }
+    const checked = checkEnvironmentUsers(this.environmentConfig);
+    if (checked.ok) return;
+    throw new IamDatabaseDeclarationError(
+      this,
+      `environment ${JSON.stringify(this.environmentConfig.name)}: invalid database user declaration:\n${describeProblems(checked.problems, 'users')}`,
+      { cause: new UserSpecValidationError(checked.problems) },
+    );
   }
 
   /** The environment's `proxy`, checked before anything is built, with the config's field names. */

@@ -19,6 +19,21 @@ export interface UserGrant {
   readonly on: string;
 }
 
+/**
+ * An explicit, reviewed exception to the least-privilege rules, on one user: exactly the grants the rules would
+ * refuse, and why this user needs them. It travels in the synthesized custom resource property, so the access review
+ * and the provisioner see it. It cannot waive a reserved account or the master user.
+ */
+export interface PrivilegedAccessOptIn {
+  /** Why this user needs these grants, for reviewers: 10 to 500 characters. */
+  readonly reason: string;
+  /**
+   * The refused grants this user may have, spelled like `grants` (each must also be declared there, and each must be
+   * one a rule refuses: an opt-in that waives nothing is refused too).
+   */
+  readonly grants: readonly UserGrant[];
+}
+
 /** One database user as declared. */
 export interface DatabaseUserSpec {
   readonly username: string;
@@ -31,6 +46,12 @@ export interface DatabaseUserSpec {
    * Without it, the provisioner refuses to take such a user over.
    */
   readonly adoptExistingUser: boolean;
+  /**
+   * Grants the least-privilege rules refuse (system schemas, account management, every database through `*.*`)
+   * that this one user needs anyway, with the reason.
+   * @default - none: every such grant is refused
+   */
+  readonly allowPrivileged?: PrivilegedAccessOptIn;
 }
 
 /** The host part of every user this project manages: IAM tokens are checked by RDS, not by source address. */

@@ -1,183 +1,143 @@
-import type { DatabaseEngineFamily, DatabaseUserSpec, UserGrant } from './database-user-spec';
-import { GrantTarget, GrantTargetError, formatGrantTarget, parseGrantTarget } from './grant-target';
-import {
-  ALL_PRIVILEGES,
-  RDS_MASTER_GRANTABLE_PRIVILEGES,
-  canonicalPrivilegeName,
-  expandAllPrivileges,
-  knownPrivileges,
-  privilegeLevels,
-} from './privileges';
+import type { DatabaseEngineFamily, DatabaseUserSpec } from './database-user-spec';
+import { formatGrantTarget } from './grant-target';
+import { reservedAccountReason } from './reserved-accounts';
+import { UserSpecProblem, UserSpecValidationError } from './user-spec-problems';
+import { readUserDeclaration, USER_DECLARATION_FIELDS } from './user-declaration';
+import { validateGrants, ValidatedGrant, ValidatedOptIn } from './validate-grants';
+
+export * from './user-spec-problems';
+export type { ValidatedGrant, ValidatedOptIn } from './validate-grants';
 
 /**
- * The single source of truth for what a declared user may look like. The CDK construct runs it at synth time,
- * the provisioner Lambda and the CLI run it again at run time on what reaches them.
+ * The single home of what a declared user may look like: types, defaults, names, grants and the least-privilege
+ * rules. The stack and the constructs run it at synth; the provisioner Lambda and the CLI run it on what reaches
+ * them, against the live engine and the master user name from the secret, before the first statement.
  */
 
 /** MySQL's limit on user names (MariaDB allows more; the stricter one wins). */
 export const MAX_USERNAME_LENGTH = 32;
 export const USERNAME_PATTERN = /^[A-Za-z0-9_$]+$/;
 
-/** Accounts RDS, MySQL and MariaDB keep for themselves, compared case-insensitively. */
-const RESERVED_USERNAMES: ReadonlySet<string> = new Set([
-  'root', 'rdsadmin', 'rdsrepladmin', 'rdsproxyadmin', 'rdstopmgr', 'public', 'mariadb.sys',
-]);
-
-/** A user with its grants normalized: canonical privilege names, `ALL` expanded, one entry per target, sorted. */
+/** A user with defaults applied and its grants normalized: canonical privilege names, `ALL` expanded, one entry per target, sorted. */
 export interface ValidatedUser {
   readonly username: string;
   readonly grants: readonly ValidatedGrant[];
   readonly requireSsl: boolean;
   readonly removalPolicy: DatabaseUserSpec['removalPolicy'];
   readonly adoptExistingUser: boolean;
-}
-
-export interface ValidatedGrant {
-  readonly target: GrantTarget;
-  /** Canonical, de-duplicated, sorted. */
-  readonly privileges: readonly string[];
+  /** The reviewed exception to the least-privilege rules, when declared. */
+  readonly allowPrivileged?: ValidatedOptIn;
 }
 
 export interface UserValidationContext {
   readonly engine: DatabaseEngineFamily;
-  /** The database's master user name, which must never be declared as an IAM user. */
+  /**
+   * The database's master user name, which must never be declared as an IAM user.
+   * @default - unknown here: the provisioner checks it at deploy, from the master secret, before the first statement
+   */
   readonly masterUsername?: string;
+  /**
+   * The set was declared by an earlier deploy (CloudFormation's old properties, the deployed template). The planner
+   * takes only names and removal policies from it, so the least-privilege rules are not applied again: a deploy that
+   * removes a grant they now refuse must be able to run. Reserved names and the master user are still refused.
+   * @default false
+   */
+  readonly declaredBefore?: boolean;
+  /**
+   * Fields a declaration may carry besides a user's own, which the caller handles (e.g. `connectRoles`).
+   * @default - none: any other field is refused
+   */
+  readonly otherFields?: readonly string[];
 }
 
-/** One reason a declaration is refused: the field, the value and what to do. */
-export interface UserSpecProblem {
-  readonly field: string;
-  readonly value: unknown;
-  readonly message: string;
-}
-
-export class UserSpecValidationError extends Error {
-  public readonly code = 'RDS_IAM_INVALID_USER_SPEC';
-  constructor(public readonly problems: readonly UserSpecProblem[]) {
-    super(
-      `invalid database user declaration:\n${problems.map((p) => `  - ${p.field} = ${JSON.stringify(p.value)}: ${p.message}`).join('\n')}`,
-    );
-    this.name = 'UserSpecValidationError';
-  }
-}
+/** Validated users, or every problem found. */
+export type UserSetCheck =
+  | { readonly ok: true; readonly users: ValidatedUser[] }
+  | { readonly ok: false; readonly problems: UserSpecProblem[] };
 
 /** Problems with a user name, empty when it is acceptable. */
-export function usernameProblems(username: unknown, context: Pick<UserValidationContext, 'masterUsername'> = {}): string[] {
-  if (typeof username !== 'string' || username.length === 0) return ['a user name is required'];
+export function usernameProblems(username: string, context: Pick<UserValidationContext, 'masterUsername'> = {}): string[] {
+  if (username.length === 0) return ['a user name is required'];
   const problems: string[] = [];
   if (username.length > MAX_USERNAME_LENGTH) {
-    problems.push(`must be at most ${MAX_USERNAME_LENGTH} characters (it has ${username.length})`);
+    problems.push(`must be at most ${MAX_USERNAME_LENGTH} characters (it has ${username.length.toLocaleString('en-US')})`);
   }
-  if (!USERNAME_PATTERN.test(username)) {
-    problems.push('may contain only ASCII letters, digits, _ and $');
-  }
-  const lower = username.toLowerCase();
-  if (RESERVED_USERNAMES.has(lower) || lower.startsWith('mysql.')) {
-    problems.push('is reserved by RDS, MySQL or MariaDB; choose another name');
-  }
-  if (context.masterUsername !== undefined && lower === context.masterUsername.toLowerCase()) {
+  if (!USERNAME_PATTERN.test(username)) problems.push('may contain only ASCII letters, digits, _ and $');
+  const reserved = reservedAccountReason(username);
+  if (reserved !== undefined) problems.push(`${reserved}: never created, adopted, granted to or dropped by this project; choose another name`);
+  if (context.masterUsername !== undefined && username.toLowerCase() === context.masterUsername.toLowerCase()) {
     problems.push('is the master user of this database, which must keep its password; choose another name');
   }
   return problems;
 }
 
-/** Validates and normalizes every user of one database; throws {@link UserSpecValidationError} listing every problem. */
-export function validateUserSpecs(specs: readonly DatabaseUserSpec[], context: UserValidationContext): ValidatedUser[] {
+/**
+ * Applies defaults to every declaration and validates them as one set (types, names, duplicates, grants, the
+ * least-privilege rules and opt-ins), returning the validated users or every problem with its place.
+ */
+export function checkUserDeclarations(declarations: readonly unknown[], context: UserValidationContext): UserSetCheck {
   const problems: UserSpecProblem[] = [];
   const seen = new Set<string>();
-  const users = specs.map((spec, index) => {
-    const field = `users[${index}]`;
-    for (const message of usernameProblems(spec.username, context)) {
-      problems.push({ field: `${field}.username`, value: spec.username, message });
+  const users: ValidatedUser[] = [];
+  declarations.forEach((declaration, userIndex) => {
+    const report = (path: readonly (string | number)[], value: unknown, message: string): void => {
+      problems.push({ userIndex, path, value, message });
+    };
+    const typed = readUserDeclaration(declaration, context.otherFields ?? [], report);
+    if (typed === undefined) return;
+    const { spec, untyped } = typed;
+    if (!untyped.has('username')) {
+      for (const message of usernameProblems(spec.username, context)) report(['username'], spec.username, message);
+      if (seen.has(spec.username)) report(['username'], spec.username, 'is declared twice on this database; declare each user once');
+      seen.add(spec.username);
     }
-    if (seen.has(spec.username)) {
-      problems.push({ field: `${field}.username`, value: spec.username, message: 'is declared twice on this database; declare each user once' });
-    }
-    seen.add(spec.username);
-    if (spec.removalPolicy !== 'drop' && spec.removalPolicy !== 'retain') {
-      problems.push({ field: `${field}.removalPolicy`, value: spec.removalPolicy, message: "must be 'drop' or 'retain'" });
-    }
-    return {
+    const { grants, allowPrivileged } = validateGrants(spec.grants, spec.allowPrivileged, { engine: context.engine, declaredBefore: context.declaredBefore ?? false }, report);
+    users.push({
       username: spec.username,
-      grants: normalizeGrants(spec.grants, context.engine, `${field}.grants`, problems),
+      grants,
       requireSsl: spec.requireSsl,
       removalPolicy: spec.removalPolicy,
       adoptExistingUser: spec.adoptExistingUser,
-    };
-  });
-  if (problems.length > 0) throw new UserSpecValidationError(problems);
-  return users;
-}
-
-function normalizeGrants(
-  grants: readonly UserGrant[],
-  engine: DatabaseEngineFamily,
-  field: string,
-  problems: UserSpecProblem[],
-): ValidatedGrant[] {
-  const byTarget = new Map<string, { target: GrantTarget; privileges: Set<string> }>();
-  grants.forEach((grant, index) => {
-    const grantField = `${field}[${index}]`;
-    let target: GrantTarget;
-    try {
-      target = parseGrantTarget(grant.on);
-    } catch (error) {
-      if (!(error instanceof GrantTargetError)) throw error;
-      problems.push({ field: `${grantField}.on`, value: grant.on, message: error.message });
-      return;
-    }
-    if (grant.privileges.length === 0) {
-      problems.push({ field: `${grantField}.privileges`, value: grant.privileges, message: 'list at least one privilege' });
-    }
-    const key = formatGrantTarget(target);
-    const entry = byTarget.get(key) ?? { target, privileges: new Set<string>() };
-    byTarget.set(key, entry);
-    for (const declared of grant.privileges) {
-      for (const privilege of privilegeProblemsOrNames(declared, engine, target, `${grantField}.privileges`, problems)) {
-        entry.privileges.add(privilege);
-      }
-    }
-  });
-  return [...byTarget.entries()]
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([, { target, privileges }]) => ({ target, privileges: [...privileges].sort() }));
-}
-
-/** The canonical privileges a declared name stands for at a target, recording a problem instead when it is not grantable. */
-function privilegeProblemsOrNames(
-  declared: string,
-  engine: DatabaseEngineFamily,
-  target: GrantTarget,
-  field: string,
-  problems: UserSpecProblem[],
-): string[] {
-  const name = typeof declared === 'string' ? canonicalPrivilegeName(engine, declared) : '';
-  const on = formatGrantTarget(target);
-  if (name === ALL_PRIVILEGES) {
-    if (target.level === 'global') {
-      problems.push({
-        field, value: declared,
-        message: 'ALL PRIVILEGES ON *.* includes SUPER, FILE and SHUTDOWN, which the RDS master user cannot grant; list the privileges instead',
-      });
-      return [];
-    }
-    return expandAllPrivileges(engine, target.level);
-  }
-  const levels = privilegeLevels(engine, name);
-  if (levels === undefined) {
-    problems.push({
-      field, value: declared,
-      message: `is not a ${engine === 'mysql' ? 'MySQL 8.0' : 'MariaDB'} privilege; known privileges: ${knownPrivileges(engine).join(', ')}, ALL`,
+      ...(allowPrivileged === undefined ? {} : { allowPrivileged }),
     });
-    return [];
+  });
+  return problems.length === 0 ? { ok: true, users } : { ok: false, problems: problems.sort(byPlace) };
+}
+
+/** Problems in the order of the declarations: by user, then field (in documented order), then position. */
+function byPlace(a: UserSpecProblem, b: UserSpecProblem): number {
+  if (a.userIndex !== b.userIndex) return a.userIndex - b.userIndex;
+  const fieldRank = (path: UserSpecProblem['path']): number => {
+    const index = USER_DECLARATION_FIELDS.indexOf(path[0] as (typeof USER_DECLARATION_FIELDS)[number]);
+    return path.length === 0 ? -2 : index === -1 ? -1 : index;
+  };
+  const byField = fieldRank(a.path) - fieldRank(b.path);
+  if (byField !== 0) return byField;
+  for (let i = 1; i < Math.min(a.path.length, b.path.length); i += 1) {
+    const [x, y] = [a.path[i], b.path[i]];
+    if (x === y) continue;
+    if (typeof x === 'number' && typeof y === 'number') return x - y;
+    return 0;
   }
-  if (!levels.includes(target.level)) {
-    problems.push({ field, value: declared, message: `can only be granted at the ${levels.join(' or ')} level, not on ${on}` });
-    return [];
-  }
-  if (!RDS_MASTER_GRANTABLE_PRIVILEGES.has(name)) {
-    problems.push({ field, value: declared, message: 'cannot be granted by the RDS master user, so no deploy could grant it' });
-    return [];
-  }
-  return [name];
+  return 0;
+}
+
+/** {@link checkUserDeclarations}, throwing {@link UserSpecValidationError} listing the problems (bounded) when there are any. */
+export function validateUserSpecs(specs: readonly unknown[], context: UserValidationContext, setName = 'users'): ValidatedUser[] {
+  const checked = checkUserDeclarations(specs, context);
+  if (!checked.ok) throw new UserSpecValidationError(checked.problems, setName);
+  return checked.users;
+}
+
+/** The declared form of a validated user (targets spelled out): what the custom resource carries. */
+export function declaredSpecOf(user: ValidatedUser): DatabaseUserSpec {
+  const spelled = (grants: readonly ValidatedGrant[]) => grants.map((grant) => ({ on: formatGrantTarget(grant.target), privileges: grant.privileges }));
+  return {
+    username: user.username,
+    grants: spelled(user.grants),
+    requireSsl: user.requireSsl,
+    removalPolicy: user.removalPolicy,
+    adoptExistingUser: user.adoptExistingUser,
+    ...(user.allowPrivileged === undefined ? {} : { allowPrivileged: { reason: user.allowPrivileged.reason, grants: spelled(user.allowPrivileged.grants) } }),
+  };
 }

@@ -71,7 +71,7 @@ describe('DatabaseUserProvisioner', () => {
   it('sends the user set normalized and sorted by name, so a cosmetic edit changes nothing', () => {
     const { stack, provisioner } = databaseFixture();
     new IamDatabaseUser(stack, 'Zed', { provisioner, username: 'zed', grants: [{ privileges: ['select', ' Insert '], on: 'b.*' }, { privileges: ['SELECT'], on: 'a.t' }] });
-    new IamDatabaseUser(stack, 'Amy', { provisioner, username: 'amy', grants: [{ privileges: ['SELECT'], on: '*.*' }] });
+    new IamDatabaseUser(stack, 'Amy', { provisioner, username: 'amy', grants: [{ privileges: ['SELECT'], on: 'c.*' }] });
 
     const users = decodeUserSpecs(onlyResourceOfType(Template.fromStack(stack), PROVISIONER_RESOURCE_TYPE).properties[ProvisionerProperty.Users]);
 

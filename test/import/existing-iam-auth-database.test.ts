@@ -47,7 +47,7 @@ describe('ExistingIamAuthDatabase', () => {
       new IamDatabaseUser(stack, 'AppUser', {
         provisioner,
         username: 'app_rw',
-        grants: [{ privileges: ['SELECT', 'INSERT', 'UPDATE', 'DELETE', 'ALTER'], on: '*.*' }],
+        grants: [{ privileges: ['SELECT', 'INSERT', 'UPDATE', 'DELETE', 'ALTER'], on: 'orders.*' }],
         connectPrincipals: [role],
       });
       template = Template.fromStack(stack);

@@ -155,7 +155,11 @@ describe('planUserChanges', () => {
     it("on MariaDB, reads the server's BINLOG MONITOR as the declared REPLICATION CLIENT", () => {
       const scenario: Scenario = {
         engine: 'mariadb',
-        desired: [spec('app', { grants: [{ privileges: ['REPLICATION CLIENT'], on: '*.*' }] })],
+        // BINLOG MONITOR lists binary log events, so it needs the user's explicit opt-in.
+        desired: [spec('app', {
+          grants: [{ privileges: ['REPLICATION CLIENT'], on: '*.*' }],
+          allowPrivileged: { reason: 'replication lag monitoring reads binary log positions', grants: [{ privileges: ['REPLICATION CLIENT'], on: '*.*' }] },
+        })],
         live: [liveIamUser('app', [onGlobal('BINLOG MONITOR')])],
       };
       expect(sqlOf(scenario)).toEqual([]);

@@ -54,14 +54,8 @@ export interface ProvisionerFixture {
   stop(): Promise<void>;
 }
 
-export const user = (username: string, overrides: Partial<DatabaseUserSpec> = {}): DatabaseUserSpec => ({
-  username,
-  grants: [],
-  requireSsl: true,
-  removalPolicy: 'drop',
-  adoptExistingUser: false,
-  ...overrides,
-});
+/** A declared user with the defaults applied and no grants (the shared test builder). */
+export { userSpec as user } from '../support/user-specs';
 
 const DENIED_CODES = new Set(['ER_TABLEACCESS_DENIED_ERROR', 'ER_DBACCESS_DENIED_ERROR', 'ER_SPECIFIC_ACCESS_DENIED_ERROR', 'ER_COLUMNACCESS_DENIED_ERROR']);
 

@@ -113,7 +113,8 @@ describe('the provisioner handler at its deadline', () => {
       stop.resume();
     }
 
-    expect(performance.now() - start).toBeLessThan(5_000);
+    // Answered before the Lambda's 12 s were up (the guard answers 10 s before the timeout).
+    expect(performance.now() - start).toBeLessThan(12_000);
     expect(answer.Status).toBe('FAILED');
     expect(answer.Reason).toMatch(/ran out of time after \d+s while running statement 4 of \d+ \(grant for user 'stall_1'\)|while running statement 4 of/);
     expect(answer.Reason).toMatch(/RDS_IAM_PROVISIONER_TIMED_OUT/);
