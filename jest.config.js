@@ -1,3 +1,9 @@
+// Jest's "Inspect your code changes or run `npm run <script> -- -u`" hint names the npm script Jest runs under
+// (npm_lifecycle_event), which here is `npx` (npm test runs scripts/test.sh, which runs `npx jest`): `npm run npx -- -u`
+// does not exist. Name the one command that updates snapshots instead; it accepts the trailing `-u` the hint adds.
+process.env.npm_lifecycle_event = 'snapshots:update';
+process.env.npm_lifecycle_script = 'jest';
+
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: 'node',

@@ -6,10 +6,13 @@
  */
 import { Command, InvalidArgumentError } from 'commander';
 import { emulatorSummary, followPluginLog, startEmulator, type EmulatorOptions, type RunningEmulator } from '../lib/emulator';
+import { parseEngine } from '../lib/cli/flag-parsers';
+import type { EmulatorEngine } from '../lib/emulator/emulator-options';
 import { watchLaunchers } from '../lib/emulator/launcher-watchdog';
 import { logTail } from '../lib/emulator/server-readiness';
 
 interface EmulatorFlags {
+  readonly engine?: EmulatorEngine;
   readonly endpointHost?: string;
   readonly region?: string;
   readonly accessKeyId?: string;
@@ -26,7 +29,8 @@ function wholeNumber(value: string): number {
 
 function parseOptions(): EmulatorOptions {
   const flags = new Command('emulator')
-    .description('Local MariaDB that verifies real RDS IAM auth tokens (SigV4) with test credentials, over TLS.')
+    .description('Local MariaDB or Oracle MySQL that verifies real RDS IAM auth tokens (SigV4) with test credentials, over TLS.')
+    .option('--engine <engine>', 'mariadb, or mysql (downloaded into your cache on first use)', parseEngine, 'mariadb')
     .option('--endpoint-host <name>', 'host name tokens are signed for and the certificate names', 'localhost')
     .option('--region <region>', "region of the tokens' credential scope", 'us-east-1')
     .option('--access-key-id <id>', 'access key id of the test credentials (default: fixed test key)')
@@ -37,6 +41,7 @@ function parseOptions(): EmulatorOptions {
     .parse()
     .opts<EmulatorFlags>();
   return {
+    engine: flags.engine,
     endpointHost: flags.endpointHost,
     region: flags.region,
     accessKeyId: flags.accessKeyId,
@@ -71,6 +76,7 @@ async function main(): Promise<void> {
 
   emulator = await startEmulator(options);
   if (stopReason !== undefined) await stopAndExit();
+  process.stderr.write(`emulator: ${emulator.engine} ${emulator.serverVersion} ready on ${emulator.endpoint}\n`);
   process.stdout.write(`${JSON.stringify(emulatorSummary(emulator))}\n`);
   stopFollowing = followPluginLog(emulator.errorLogFile, (line) => process.stderr.write(`${line}\n`));
 
@@ -80,7 +86,7 @@ async function main(): Promise<void> {
     stopWatching();
     const tail = await logTail(emulator.errorLogFile);
     await emulator.stop();
-    process.stderr.write(`emulator: mariadbd (pid ${emulator.pid}) exited unexpectedly. Its log ended with:\n${tail}\n`);
+    process.stderr.write(`emulator: ${emulator.engine} (pid ${emulator.pid}) exited unexpectedly. Its log ended with:\n${tail}\n`);
     process.exit(1);
   }
 }

@@ -24,3 +24,4 @@ export * from './constructs/database-iam-auth-properties';
 export * from './constructs/iam-auth-database-proxy';
 export * from './constructs/proxy-target';
 export * from './proxy/db-proxy-name';
+export * from './review';

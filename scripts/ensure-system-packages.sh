@@ -2,7 +2,7 @@
 # Installs the Debian packages the emulator and the CLI tests need, or stops with the exact command to run.
 set -euo pipefail
 
-packages=(mariadb-server mariadb-client libmariadbd-dev libssl-dev gcc openssl awscli faketime)
+packages=(mariadb-server mariadb-client libmariadbd-dev libssl-dev gcc g++ openssl awscli faketime)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -72,6 +72,6 @@ export class CliFailure extends Error {
 export const ExitCode = {
   Success: 0,
   Failure: 1,
-  /** `plan`: the database differs from the declaration (drift or pending changes). */
+  /** `plan`: the database differs from the declaration (drift or pending changes); `diff`: database access changes. */
   ChangesPending: 2,
 } as const;

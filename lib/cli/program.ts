@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { ExitCode, processContext, type CliContext } from './cli-context';
 import { registerCaBundleCommand } from './commands/ca-bundle';
 import { registerConnectCommand } from './commands/connect';
+import { registerDiffCommand } from './commands/diff';
 import { registerLocalCommand } from './commands/local';
 import { registerPlanCommand } from './commands/plan';
 import { registerApplyCommand } from './commands/apply';
@@ -16,14 +17,14 @@ import type { CommandResult } from './run-command';
 export function buildProgram(context: CliContext, onResult: (code: CommandResult) => void): Command {
   const program = new Command('rds-iam')
     .description(
-      'IAM database authentication for Aurora MySQL, RDS for MySQL and RDS for MariaDB: tokens, the RDS CA bundle, TLS-verified logins, a local emulator, and plan/apply of the declared database users.',
+      'IAM database authentication for Aurora MySQL, RDS for MySQL and RDS for MariaDB: tokens, the RDS CA bundle, TLS-verified logins, a local emulator, plan/apply of the declared database users, and a diff of database access for pull requests.',
     )
     .exitOverride()
     .configureOutput({ writeOut: (text) => context.stdout.write(text), writeErr: (text) => context.stderr.write(text) })
     .showHelpAfterError('(add --help for usage)')
     .addHelpText(
       'after',
-      '\nExit codes: 0 success, 1 failure or bad usage, 2 `plan` found changes to make. Tokens are never printed except by `token`, and never passed on a command line.',
+      '\nExit codes: 0 success, 1 failure or bad usage, 2 `plan` found changes to make or `diff` found access changes. Tokens are never printed except by `token`, and never passed on a command line.',
     );
   registerTokenCommand(program, context, onResult);
   registerCaBundleCommand(program, context, onResult);
@@ -31,6 +32,7 @@ export function buildProgram(context: CliContext, onResult: (code: CommandResult
   registerLocalCommand(program, context, onResult);
   registerPlanCommand(program, context, onResult);
   registerApplyCommand(program, context, onResult);
+  registerDiffCommand(program, context, onResult);
   registerRehearseCommand(program, context, onResult);
   return program;
 }

@@ -1,5 +1,4 @@
-import { PROVISIONER_RESOURCE_TYPE } from '../constructs/database-user-provisioner';
-import { decodeUserSpecs, ProvisionerProperty } from '../provisioning/provisioner-properties';
+import { decodeUserSpecs, PROVISIONER_RESOURCE_TYPE, ProvisionerProperty } from '../provisioning/provisioner-properties';
 import type { DatabaseUserSpec } from '../users/database-user-spec';
 import { CliFailure } from './cli-context';
 

@@ -3,7 +3,7 @@ import type { SubnetSelection } from 'aws-cdk-lib/aws-ec2';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct, IConstruct } from 'constructs';
-import { ProvisionerProperty, encodeUserSpecs } from '../provisioning/provisioner-properties';
+import { PROVISIONER_RESOURCE_TYPE, ProvisionerProperty, encodeUserSpecs } from '../provisioning/provisioner-properties';
 import type { DatabaseUserSpec } from '../users/database-user-spec';
 import { checkUserDeclarations, declaredSpecOf, describeProblems, UserSpecValidationError, ValidatedUser } from '../users/validate-user-specs';
 import { newBundledHandler } from './bundled-handler';
@@ -35,6 +35,8 @@ export interface DatabaseUserProvisionerProps {
   readonly logRetention?: RetentionDays;
 }
 
+export { PROVISIONER_RESOURCE_TYPE } from '../provisioning/provisioner-properties';
+
 /**
  * How long CloudFormation waits for an answer: the handler always answers before its own timeout, but when the
  * Lambda service retries a crashed invocation (twice, a minute or two apart) the answer can come from the third.
@@ -42,9 +44,6 @@ export interface DatabaseUserProvisionerProps {
 function answerTimeout(timeout: Duration): Duration {
   return Duration.seconds(Math.min(3600, timeout.toSeconds() * 3 + 180));
 }
-
-/** The CloudFormation type of the one custom resource that carries every user of a database. */
-export const PROVISIONER_RESOURCE_TYPE = 'Custom::RdsIamDatabaseUsers';
 
 /**
  * Converges the IAM-authenticated users of one database: a Lambda in the database's VPC and one custom resource

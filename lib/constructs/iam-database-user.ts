@@ -4,6 +4,8 @@ import { databaseKeyOf, grantConnectMerged } from './connect-grants';
 import { Construct, Dependable } from 'constructs';
 import type { DatabaseUserSpec, PrivilegedAccessOptIn, UserGrant, UserRemovalPolicy } from '../users/database-user-spec';
 import { declaredSpecOf, ValidatedUser } from '../users/validate-user-specs';
+import type { WarningAcknowledgement } from '../review/warning-acknowledgement';
+import { assertAcknowledgementsWellFormed, reportBroadGrants } from './broad-grant-warnings';
 import type { DatabaseUserProvisioner } from './database-user-provisioner';
 import { databaseUserArn, IIamAuthDatabase } from './iam-auth-database';
 
@@ -49,10 +51,16 @@ export interface IamDatabaseUserProps {
    * @default - none
    */
   readonly connectPrincipals?: readonly IGrantable[];
+  /**
+   * Broad grants kept on purpose, each with the reason a reviewer reads (in the manner of cdk-nag suppressions):
+   * `[{ id: 'rds-iam-mysql:WriteOnEveryDatabase', reason: '…' }]`. Without one, `cdk synth` warns about the grant.
+   * @default - none: every broad grant is warned about
+   */
+  readonly acknowledgeWarnings?: readonly WarningAcknowledgement[];
 }
 
 /** Props of this construct that are not part of the user declaration. */
-const CONSTRUCT_ONLY_PROPS: readonly string[] = ['provisioner', 'connectPrincipals'];
+const CONSTRUCT_ONLY_PROPS: readonly string[] = ['provisioner', 'connectPrincipals', 'acknowledgeWarnings'];
 
 /**
  * One IAM-authenticated database user: `CREATE USER ... IDENTIFIED WITH AWSAuthenticationPlugin AS 'RDS'`, its
@@ -75,11 +83,13 @@ export class IamDatabaseUser extends Construct {
     super(scope, id);
     const { provisioner } = props;
     this.database = provisioner.database;
+    assertAcknowledgementsWellFormed(this, props.acknowledgeWarnings);
     // Validated once, by the provisioner, against the database's engine and master user: every field's type too,
     // since from JavaScript or JSON config `requireSsl: "false"` arrives as it is.
     this.user = provisioner.addUserDeclaration({ ...props, removalPolicy: userRemovalPolicy(props.removalPolicy) }, this, CONSTRUCT_ONLY_PROPS);
     this.username = this.user.username;
     this.spec = declaredSpecOf(this.user);
+    reportBroadGrants(this, provisioner, this.user, props.acknowledgeWarnings);
     this.connectArn = databaseUserArn(this.database, this.username);
 
     // A construct without a CloudFormation resource would add no dependency at all; stand for the custom resource.

@@ -1,7 +1,17 @@
 import { EmulatorError } from './emulator-error';
 
+/** The server engines the emulator runs: MariaDB from Debian's packages, Oracle MySQL unpacked from Debian sid. */
+export const EMULATOR_ENGINES = ['mariadb', 'mysql'] as const;
+export type EmulatorEngine = (typeof EMULATOR_ENGINES)[number];
+
 /** How to start an emulator; every field has a working default. */
 export interface EmulatorOptions {
+  /**
+   * Which server to run: `mariadb` (Debian's MariaDB, RDS for MariaDB) or `mysql` (Oracle MySQL, RDS for MySQL and
+   * Aurora MySQL), fetched into the user's cache by scripts/ensure-mysql-server.sh on first use.
+   * @default 'mariadb'
+   */
+  readonly engine?: EmulatorEngine;
   /**
    * Host name tokens are signed for and the TLS certificate names (besides `localhost` and `127.0.0.1`).
    * @default 'localhost'
@@ -38,9 +48,9 @@ export interface EmulatorOptions {
    */
   readonly port?: number;
   /**
-   * Extra environment variables for mariadbd only, e.g. libfaketime's `LD_PRELOAD` and `FAKETIME` to move the
+   * Extra environment variables for the server process only, e.g. libfaketime's `LD_PRELOAD` and `FAKETIME` to move the
    * server's clock in a test (Jest hands tests a copy of process.env that child processes never see).
-   * @default - none: mariadbd inherits this process's environment
+   * @default - none: the server inherits this process's environment
    */
   readonly serverEnvironment?: Readonly<Record<string, string>>;
 }
@@ -56,6 +66,7 @@ export const DEFAULT_TEST_CREDENTIALS = {
 
 /** Options with defaults applied and every value checked. */
 export interface ResolvedEmulatorOptions {
+  readonly engine: EmulatorEngine;
   readonly endpointHost: string;
   readonly region: string;
   readonly accessKeyId: string;
@@ -80,6 +91,7 @@ const ENVIRONMENT_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
  */
 export function resolveEmulatorOptions(options: EmulatorOptions = {}): ResolvedEmulatorOptions {
   const resolved: ResolvedEmulatorOptions = {
+    engine: options.engine ?? 'mariadb',
     endpointHost: options.endpointHost ?? 'localhost',
     region: options.region ?? 'us-east-1',
     accessKeyId: options.accessKeyId ?? DEFAULT_TEST_CREDENTIALS.accessKeyId,
@@ -89,6 +101,9 @@ export function resolveEmulatorOptions(options: EmulatorOptions = {}): ResolvedE
     port: options.port,
     serverEnvironment: options.serverEnvironment ?? {},
   };
+  if (!(EMULATOR_ENGINES as readonly string[]).includes(resolved.engine)) {
+    invalid(`engine '${String(resolved.engine).slice(0, 64)}' is not one of ${EMULATOR_ENGINES.join(', ')}`);
+  }
   if (!HOST_NAME.test(resolved.endpointHost)) {
     invalid(`endpointHost '${resolved.endpointHost}' is not a host name: use letters, digits, dots and hyphens, e.g. 'localhost'`);
   }

@@ -1,7 +1,10 @@
+import type { EmulatorEngine } from './emulator-options';
 import type { RunningEmulator } from './running-emulator';
 
 /** What `npm run emulator` prints as its one JSON line: everything a client or a token generator needs. */
 export interface EmulatorSummary {
+  readonly engine: EmulatorEngine;
+  readonly serverVersion: string;
   readonly host: string;
   readonly port: number;
   readonly endpoint: string;
@@ -19,6 +22,8 @@ export interface EmulatorSummary {
 
 export function emulatorSummary(emulator: RunningEmulator): EmulatorSummary {
   return {
+    engine: emulator.engine,
+    serverVersion: emulator.serverVersion,
     host: emulator.host,
     port: emulator.port,
     endpoint: emulator.endpoint,

@@ -1,6 +1,12 @@
+import type { EmulatorEngine } from './emulator-options';
+
 /** A started emulator: where it listens, what tokens must be signed with, and how to stop it. */
 export interface RunningEmulator {
-  /** What clients connect to: mariadbd listens on this address only. */
+  /** The server engine it runs. */
+  readonly engine: EmulatorEngine;
+  /** The server's version, e.g. `10.11.19-MariaDB-0+deb12u1` or `9.7.4`. */
+  readonly serverVersion: string;
+  /** What clients connect to: the server listens on this address only. */
   readonly host: string;
   readonly port: number;
   /** The host name tokens are signed for and the certificate names, e.g. `localhost`. */
@@ -21,10 +27,10 @@ export interface RunningEmulator {
   readonly adminPassword: string;
   /** The server error log: one line per refused token, with the reason (never the token). Removed by stop(). */
   readonly errorLogFile: string;
-  /** Process id of mariadbd. */
+  /** Process id of the server. */
   readonly pid: number;
-  /** Settles when mariadbd has exited: after stop(), or if it died. */
+  /** Settles when the server has exited: after stop(), or if it died. */
   readonly exited: Promise<void>;
-  /** Kills mariadbd by its pid and removes its directory. Idempotent. */
+  /** Kills the server by its pid and removes its directory. Idempotent. */
   stop(): Promise<void>;
 }

@@ -1,11 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import type { BuiltPlugin } from './plugin-build';
-import { STORAGE_OPTIONS, THROWAWAY_SERVER_OPTIONS, runAsCurrentUserOptions } from './server-options';
+import type { ServerInstallation } from './server-installation';
+import { THROWAWAY_SERVER_OPTIONS, runAsCurrentUserOptions } from './server-options';
 import type { TestCertificates } from './test-certificates';
 import { findProgram } from './system-programs';
 
-/** Everything one mariadbd process of the emulator is started with. */
+/** Everything one server process of the emulator is started with. */
 export interface ServerLaunchSettings {
   readonly dataDirectory: string;
   readonly port: number;
@@ -20,7 +21,7 @@ export interface ServerLaunchSettings {
   /** SQL run before the first connection is accepted (the master user). */
   readonly initFile: string;
   readonly errorLogFile: string;
-  /** Added to this process's environment for mariadbd. */
+  /** Added to this process's environment for the server. */
   readonly environment: Readonly<Record<string, string>>;
 }
 
@@ -30,7 +31,7 @@ export interface ServerExit {
   readonly signal: NodeJS.Signals | null;
 }
 
-/** A started mariadbd. */
+/** A started server. */
 export interface ServerProcess {
   readonly pid: number;
   /** Settles when the process has exited, for whatever reason. */
@@ -41,22 +42,24 @@ export interface ServerProcess {
   kill(): Promise<void>;
 }
 
-/** The mariadbd command line: only explicit paths, no option file, listening on 127.0.0.1 only. */
-export function mariadbdArguments(settings: ServerLaunchSettings): string[] {
+/** The server's options: only explicit paths, no option file, listening on 127.0.0.1 only. */
+export function serverArguments(installation: ServerInstallation, settings: ServerLaunchSettings): string[] {
   const { dataDirectory, certificates, plugin } = settings;
   return [
     '--no-defaults',
     ...runAsCurrentUserOptions(),
+    ...installation.locationOptions,
     `--datadir=${dataDirectory}`,
-    `--socket=${join(dataDirectory, 'mariadbd.sock')}`,
-    `--pid-file=${join(dataDirectory, 'mariadbd.pid')}`,
+    `--socket=${join(dataDirectory, 'server.sock')}`,
+    `--pid-file=${join(dataDirectory, 'server.pid')}`,
     `--tmpdir=${dataDirectory}`,
     `--secure-file-priv=${dataDirectory}`,
     `--log-error=${settings.errorLogFile}`,
     '--bind-address=127.0.0.1',
     `--port=${settings.port}`,
-    ...STORAGE_OPTIONS,
+    ...installation.storageOptions,
     ...THROWAWAY_SERVER_OPTIONS,
+    ...installation.runOptions,
     `--ssl-ca=${certificates.caFile}`,
     `--ssl-cert=${certificates.certificateFile}`,
     `--ssl-key=${certificates.keyFile}`,
@@ -73,13 +76,13 @@ export function mariadbdArguments(settings: ServerLaunchSettings): string[] {
 }
 
 /**
- * Starts mariadbd. Under Linux it is started through `setpriv --pdeathsig KILL`, which execs mariadbd with the same
- * pid and makes the kernel kill it if this process dies without stopping it (a crashed Jest worker leaves no server).
+ * Starts the server. Under Linux it is started through `setpriv --pdeathsig KILL`, which execs the server with the
+ * same pid and makes the kernel kill it if this process dies without stopping it (a crashed Jest worker leaves no
+ * server). MySQL's unpacked loader runs mysqld inside its own process, so the pid is the server's either way.
  */
-export function spawnServer(settings: ServerLaunchSettings): ServerProcess {
-  const mariadbd = findProgram('mariadbd');
-  const args = mariadbdArguments(settings);
-  const child = withParentDeathSignal(mariadbd, args, { ...process.env, ...settings.environment });
+export function spawnServer(installation: ServerInstallation, settings: ServerLaunchSettings): ServerProcess {
+  const args = [...installation.server.args, ...serverArguments(installation, settings)];
+  const child = withParentDeathSignal(installation.server.program, args, { ...process.env, ...settings.environment });
   let exited = false;
   const exitPromise = new Promise<ServerExit>((resolve) => {
     child.once('exit', (code, signal) => {

@@ -16,7 +16,7 @@ export type StartFailure = { readonly kind: 'port-taken' } | { readonly kind: 'f
 
 const POLL_INTERVAL_MS = 10;
 const START_TIMEOUT_MS = 60_000;
-/** mariadbd listens before it accepts; these mean "not yet" (or "it died", which the exit check then tells). */
+/** The server listens before it accepts; these mean "not yet" (or "it died", which the exit check then tells). */
 const NOT_YET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'PROTOCOL_CONNECTION_LOST', 'EPIPE']);
 
 /**
@@ -37,7 +37,7 @@ export async function waitUntilReady(server: ServerProcess, probe: ReadinessProb
     if (outcome === 'ready') return undefined;
     if (outcome === 'server-exited') return describeFailure(errorLogFile);
     if (Date.now() > deadline) {
-      return { kind: 'failed', detail: `mariadbd did not answer within ${START_TIMEOUT_MS / 1000} s\n${await logTail(errorLogFile)}` };
+      return { kind: 'failed', detail: `the server did not answer within ${START_TIMEOUT_MS / 1000} s\n${await logTail(errorLogFile)}` };
     }
     await delay(POLL_INTERVAL_MS);
   }
@@ -84,7 +84,7 @@ function loginOnce(probe: ReadinessProbe, serverExited: Promise<unknown>): Promi
 async function describeFailure(errorLogFile: string): Promise<StartFailure> {
   const tail = await logTail(errorLogFile);
   if (/Address already in use|Bind on TCP\/IP port/i.test(tail)) return { kind: 'port-taken' };
-  return { kind: 'failed', detail: `mariadbd exited during start-up:\n${tail}` };
+  return { kind: 'failed', detail: `the server exited during start-up:\n${tail}` };
 }
 
 /** The last lines of the error log, for error messages. It holds no token: the plugin never logs one. */

@@ -8,6 +8,8 @@ import { resolveEmulatorOptions, type EmulatorOptions, type ResolvedEmulatorOpti
 import { DEFAULT_ADMIN_USER, masterAccountStatements } from './master-account';
 import { buildPlugin } from './plugin-build';
 import type { RunningEmulator } from './running-emulator';
+import type { ServerInstallation } from './server-installation';
+import { serverInstallation } from './server-installations';
 import { waitUntilReady } from './server-readiness';
 import { spawnServer, type ServerLaunchSettings, type ServerProcess } from './server-process';
 import { createTestCertificates, type TestCertificates } from './test-certificates';
@@ -16,42 +18,48 @@ import { createWorkDirectory } from './work-directory';
 
 /** The only address the server listens on. */
 const LISTEN_HOST = '127.0.0.1';
-/** A free port can be taken by another process between our probe and mariadbd's bind; then try another. */
+/** A free port can be taken by another process between our probe and the server's bind; then try another. */
 const PORT_ATTEMPTS = 5;
 
 /**
- * Starts a throwaway MariaDB that verifies real RDS IAM tokens: the AWSAuthenticationPlugin built from
- * lib/emulator/plugin (cached), a copy of a cached template data directory, a fresh test CA and server
- * certificate, TLS on 127.0.0.1, and an RDS-like master user. Resolves once that user can log in.
+ * Starts a throwaway MariaDB or Oracle MySQL (`engine`) that verifies real RDS IAM tokens: the
+ * AWSAuthenticationPlugin built from lib/emulator/plugin (cached), a copy of a cached template data directory, a
+ * fresh test CA and server certificate, TLS on 127.0.0.1, and an RDS-like master user. Resolves once that user can
+ * log in. MySQL is downloaded into the user's cache on first use (scripts/ensure-mysql-server.sh).
  * @throws EmulatorError with a code per failed step and the server's log tail when it would not start.
  */
 export async function startEmulator(options?: EmulatorOptions): Promise<RunningEmulator> {
   const settings = resolveEmulatorOptions(options);
+  const installation = await serverInstallation(settings.engine);
   const workDirectory = await createWorkDirectory();
   try {
-    return await startIn(workDirectory, settings);
+    return await startIn(workDirectory, settings, installation);
   } catch (error) {
     await rm(workDirectory, { recursive: true, force: true });
     throw error;
   }
 }
 
-async function startIn(workDirectory: string, settings: ResolvedEmulatorOptions): Promise<RunningEmulator> {
+async function startIn(
+  workDirectory: string,
+  settings: ResolvedEmulatorOptions,
+  installation: ServerInstallation,
+): Promise<RunningEmulator> {
   const dataDirectory = join(workDirectory, 'data');
   const tlsDirectory = join(workDirectory, 'tls');
   const credentialsFile = join(workDirectory, 'credentials');
   const initFile = join(workDirectory, 'init.sql');
-  const errorLogFile = join(workDirectory, 'mariadbd.err');
+  const errorLogFile = join(workDirectory, 'server.err');
   const adminPassword = randomBytes(18).toString('base64url');
   const hostNames = [...new Set([settings.endpointHost, 'localhost', LISTEN_HOST])];
 
   await mkdir(tlsDirectory, { mode: 0o700 });
   const [plugin, certificates] = await Promise.all([
-    buildPlugin(),
+    buildPlugin(installation.plugin),
     createTestCertificates(tlsDirectory, hostNames),
-    templateDataDirectory().then((template) => copyTemplateDataDirectory(template, dataDirectory)),
+    templateDataDirectory(installation).then((template) => copyTemplateDataDirectory(template, dataDirectory)),
     writeFile(credentialsFile, credentialsLine(settings), { mode: 0o600 }),
-    writeFile(initFile, masterAccountStatements(DEFAULT_ADMIN_USER, adminPassword).map((sql) => `${sql};\n`).join(''), {
+    writeFile(initFile, masterAccountStatements(installation.engine, DEFAULT_ADMIN_USER, adminPassword).map((sql) => `${sql};\n`).join(''), {
       mode: 0o600,
     }),
   ]);
@@ -69,12 +77,13 @@ async function startIn(workDirectory: string, settings: ResolvedEmulatorOptions)
     errorLogFile,
     environment: settings.serverEnvironment,
   });
-  const { server, port, tracked } = await startOnFreePort(settings, launch, certificates, adminPassword, workDirectory);
+  const { server, port, tracked } = await startOnFreePort(installation, settings, launch, certificates, adminPassword, workDirectory);
   await rm(initFile, { force: true }); // It holds the master password; the server has run it.
-  return runningEmulator({ settings, server, tracked, port, certificates, adminPassword, errorLogFile, workDirectory });
+  return runningEmulator({ installation, settings, server, tracked, port, certificates, adminPassword, errorLogFile, workDirectory });
 }
 
 async function startOnFreePort(
+  installation: ServerInstallation,
   settings: ResolvedEmulatorOptions,
   launch: (port: number) => ServerLaunchSettings,
   certificates: TestCertificates,
@@ -86,7 +95,7 @@ async function startOnFreePort(
     const port = settings.port ?? (await freePort());
     const launchSettings = launch(port);
     await truncate(launchSettings.errorLogFile).catch(() => undefined);
-    const server = spawnServer(launchSettings);
+    const server = spawnServer(installation, launchSettings);
     const tracked = track(server, workDirectory);
     const failure = await waitUntilReady(
       server,
@@ -101,11 +110,12 @@ async function startOnFreePort(
       failure.kind === 'port-taken'
         ? `port ${port} on ${LISTEN_HOST} is in use${settings.port !== undefined ? ': choose another port or leave it out' : ''}`
         : failure.detail;
-    throw new EmulatorError('EMULATOR_SERVER_FAILED', `the emulator's mariadbd did not start: ${detail}`);
+    throw new EmulatorError('EMULATOR_SERVER_FAILED', `the emulator's ${installation.engine} ${installation.version} did not start: ${detail}`);
   }
 }
 
 interface RunningParts {
+  readonly installation: ServerInstallation;
   readonly settings: ResolvedEmulatorOptions;
   readonly server: ServerProcess;
   readonly tracked: TrackedServer;
@@ -120,6 +130,8 @@ function runningEmulator(parts: RunningParts): RunningEmulator {
   const { settings, server, tracked, port, certificates, workDirectory } = parts;
   let stopping: Promise<void> | undefined;
   return {
+    engine: parts.installation.engine,
+    serverVersion: parts.installation.version,
     host: LISTEN_HOST,
     port,
     endpointHost: settings.endpointHost,

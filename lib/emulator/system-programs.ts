@@ -3,7 +3,7 @@ import { delimiter, join } from 'node:path';
 import { EmulatorError } from './emulator-error';
 
 /** The Debian packages the emulator needs, for the error message when a program is missing. */
-const DEBIAN_PACKAGES = 'mariadb-server libmariadbd-dev libssl-dev gcc openssl';
+const DEBIAN_PACKAGES = 'mariadb-server libmariadbd-dev libssl-dev gcc g++ openssl';
 
 /** sbin directories are searched too: mariadbd lives in /usr/sbin, which a non-root PATH often lacks. */
 const EXTRA_DIRECTORIES = ['/usr/sbin', '/usr/local/sbin', '/usr/bin', '/usr/local/bin'];

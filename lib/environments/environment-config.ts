@@ -1,3 +1,4 @@
+import type { WarningAcknowledgement } from '../review/warning-acknowledgement';
 import type { DatabaseEngineFamily, PrivilegedAccessOptIn, UserGrant, UserRemovalPolicy } from '../users/database-user-spec';
 import type { ProxyConfig } from './proxy-config';
 
@@ -23,10 +24,13 @@ export interface NewVpcConfig {
   readonly natGateways: number;
 }
 
-/** A new Aurora MySQL 3 cluster with a Serverless v2 writer. */
+/** A new Aurora MySQL cluster (version 3, or the 8.4-compatible line) with a Serverless v2 writer. */
 export interface AuroraMysqlClusterConfig {
   readonly kind: 'aurora-mysql-cluster';
-  /** Aurora MySQL version, e.g. `3.10.3` (the `8.0.mysql_aurora.` prefix is added). */
+  /**
+   * Aurora MySQL version: `3.xx.y` for version 3, MySQL 8.0 compatible (e.g. `3.10.3`; the `8.0.mysql_aurora.` prefix
+   * is added), or `8.4.y` for the MySQL 8.4-compatible line (e.g. `8.4.7`). Checked at synth.
+   */
   readonly auroraVersion: string;
   /** Name of the master user; RDS keeps its password in Secrets Manager. */
   readonly masterUsername: string;
@@ -42,7 +46,10 @@ export interface AuroraMysqlClusterConfig {
 export interface RdsInstanceConfig {
   readonly kind: 'rds-instance';
   readonly engine: DatabaseEngineFamily;
-  /** Full engine version, e.g. `8.0.46` for MySQL or `10.11.16` for MariaDB. */
+  /**
+   * Full engine version: MySQL `8.0.x`, `8.4.x` or `9.7.x` (e.g. `8.4.8`), MariaDB `10.11.x`, `11.4.x` or `11.8.x`
+   * (e.g. `10.11.16`). Checked at synth.
+   */
   readonly engineVersion: string;
   /** Instance class without the `db.` prefix, e.g. `t4g.micro`. */
   readonly instanceType: string;
@@ -146,6 +153,12 @@ export interface DeclaredUserConfig {
    * @default - none
    */
   readonly connectRoleArns?: readonly string[];
+  /**
+   * Broad grants kept on purpose, each with its reason (`cdk synth` warns about the others; the access review shows
+   * the reasons): `[{ id: 'rds-iam-mysql:WriteOnEveryDatabase', reason: '…' }]`.
+   * @default - none
+   */
+  readonly acknowledgeWarnings?: readonly WarningAcknowledgement[];
 }
 
 export interface EnvironmentConfig {

@@ -42,7 +42,7 @@ export function environmentStackName(env: EnvironmentConfig): string {
 }
 
 /** Fields of a declared user that the stack handles, not the provisioner. */
-export const ENVIRONMENT_ONLY_USER_FIELDS: readonly string[] = ['connectRoles', 'connectRoleArns'];
+export const ENVIRONMENT_ONLY_USER_FIELDS: readonly string[] = ['connectRoles', 'connectRoleArns', 'acknowledgeWarnings'];
 
 /**
  * A declared user's own fields, without the stack's (`connectRoles`…), with the defaults of missing fields applied.
@@ -50,7 +50,7 @@ export const ENVIRONMENT_ONLY_USER_FIELDS: readonly string[] = ['connectRoles', 
  * anything, and the validation refuses it with the field and the value rather than this guessing what it means.
  */
 export function declaredUserSpec(user: DeclaredUserConfig): DatabaseUserSpec {
-  const { connectRoles: _roles, connectRoleArns: _arns, ...declaration } = user;
+  const { connectRoles: _roles, connectRoleArns: _arns, acknowledgeWarnings: _acknowledged, ...declaration } = user;
   return {
     ...declaration,
     requireSsl: declaration.requireSsl ?? true,

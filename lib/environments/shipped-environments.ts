@@ -1,3 +1,4 @@
+import { BroadGrantRuleId } from '../review/broad-grant-rules';
 import type { UserGrant } from '../users/database-user-spec';
 import type { EnvironmentConfig } from './environment-config';
 
@@ -36,6 +37,9 @@ const dev: EnvironmentConfig = {
       grants: [{ privileges: ['ALL'], on: 'orders.*' }],
       removalPolicy: 'retain',
       connectRoles: ['OrdersApi'],
+      acknowledgeWarnings: [
+        { id: BroadGrantRuleId.AllPrivileges, reason: 'runs the schema migrations of the orders database, which create, alter and drop its tables' },
+      ],
     },
   ],
   // The API reaches the database through RDS Proxy, signing its tokens for the proxy endpoint.
@@ -49,7 +53,8 @@ const staging: EnvironmentConfig = {
   database: {
     kind: 'rds-instance',
     engine: 'mysql',
-    engineVersion: '8.0.46',
+    // 8.4 LTS: 8.0 is in paid extended support from 2026-08-01.
+    engineVersion: '8.4.8',
     instanceType: 't4g.micro',
     allocatedStorageGiB: 20,
     multiAz: false,

@@ -7,6 +7,7 @@ import { validateUserSpecs } from '../users/validate-user-specs';
 import type { LiveUserState } from '../planner/live-user-state';
 import { SERVER_STALLED } from './master-connection';
 import { detectServer, readLiveUserState, ServerTraits } from './read-live-user-state';
+import { readServerNotes } from './server-notes';
 
 /** One structured log entry; the caller decides where it goes (the Lambda prints one JSON line each). */
 export type ConvergeLogEntry = Readonly<Record<string, unknown>> & { readonly event: string };
@@ -121,7 +122,7 @@ export async function convergeUsers(connection: Connection, options: ConvergeUse
   options.onPlanned?.({ plan, live });
 
   const dryRun = options.dryRun ?? false;
-  const executed = dryRun ? 0 : await runStatements(connection, plan.statements, log);
+  const executed = dryRun ? 0 : await runStatements(connection, plan.statements, log, server.engine);
   log({
     event: dryRun ? 'planned' : 'converged',
     operation: options.operation,
@@ -136,22 +137,38 @@ export async function convergeUsers(connection: Connection, options: ConvergeUse
 /**
  * Runs statements one after the other on one connection, one log entry each with its duration, stopping at the
  * first failure with a {@link StatementFailedError} that says how many ran. Returns how many ran.
+ * A statement that leaves notes gets them in its entry, read by code for the engine (when given): a known one
+ * (`meaning`: the user already existed, or was already gone: someone changed it since the live state was read)
+ * is expected; any other is also logged as a `warning` entry.
  */
 export async function runStatements(
   connection: Connection,
   statements: readonly PlannedStatement[],
   log: (entry: ConvergeLogEntry) => void,
+  engine?: DatabaseEngineFamily,
 ): Promise<number> {
   for (const [index, statement] of statements.entries()) {
     const start = performance.now();
+    let result: unknown;
     try {
-      await connection.query(statement.sql);
+      [result] = await connection.query(statement.sql);
     } catch (cause) {
       log({ event: 'statement-failed', kind: statement.kind, username: statement.username, sql: statement.sql });
       throw new StatementFailedError(statement, statements.slice(0, index), statements.length, { cause });
     }
     const durationMs = Math.round((performance.now() - start) * 10) / 10;
-    log({ event: 'statement', kind: statement.kind, username: statement.username, sql: statement.sql, durationMs });
+    const notes = engine === undefined ? [] : await readServerNotes(connection, result, engine);
+    log({
+      event: 'statement',
+      kind: statement.kind,
+      username: statement.username,
+      sql: statement.sql,
+      durationMs,
+      ...(notes.length > 0 ? { notes } : {}),
+    });
+    for (const note of notes.filter((candidate) => candidate.meaning === undefined)) {
+      log({ event: 'warning', username: statement.username, sql: statement.sql, level: note.level, code: note.code, message: note.message });
+    }
   }
   return statements.length;
 }

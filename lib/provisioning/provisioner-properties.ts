@@ -2,6 +2,9 @@ import { z } from 'zod';
 import { listProblems } from '../users/bounded-text';
 import type { DatabaseEngineFamily, DatabaseUserSpec, UserGrant } from '../users/database-user-spec';
 
+/** The CloudFormation type of the one custom resource that carries every user of a database. */
+export const PROVISIONER_RESOURCE_TYPE = 'Custom::RdsIamDatabaseUsers';
+
 /**
  * The contract between the `DatabaseUserProvisioner` construct and the provisioner Lambda: the custom resource's
  * property names and the wire form of the user set. Both sides import this module, so they cannot drift apart.

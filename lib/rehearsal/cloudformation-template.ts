@@ -36,10 +36,12 @@ export function referencedLogicalIds(value: unknown, into: Set<string> = new Set
         if (typeof target === 'string') into.add(target);
       } else if (key === 'Fn::Sub') {
         const text = Array.isArray(inner) ? inner[0] : inner;
+        // Names of the variable map (`Fn::Sub: [text, { name: value }]`) are no logical ids; their values are visited.
+        const variables = Array.isArray(inner) && typeof inner[1] === 'object' && inner[1] !== null ? inner[1] : {};
         if (typeof text === 'string') {
           for (const match of text.matchAll(/\$\{([^!}][^}]*)\}/g)) {
             const name = match[1].split('.')[0];
-            if (!name.startsWith('AWS::')) into.add(name);
+            if (!name.startsWith('AWS::') && !(name in variables)) into.add(name);
           }
         }
         if (Array.isArray(inner)) referencedLogicalIds(inner[1], into);

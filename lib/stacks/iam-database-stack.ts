@@ -10,6 +10,7 @@ import type { ProxyTargetDatabase } from '../constructs/proxy-target';
 import { describeProxyConfigProblems, proxyConfigProblems } from '../environments/proxy-config-problems';
 import type { EnvironmentConfig } from '../environments/environment-config';
 import { checkEnvironmentUsers, declaredUserSpec, isExistingDatabase } from '../environments';
+import { auroraMysqlEngineVersion, instanceEngineVersion, UnsupportedEngineVersionError } from '../environments/engine-versions';
 import { describeProblems, UserSpecValidationError } from '../users/validate-user-specs';
 import { newAuroraMysqlCluster, newRdsInstance } from './new-database';
 import { existingDatabase } from './existing-database';
@@ -51,6 +52,7 @@ export class IamDatabaseStack extends Stack {
     });
     this.environmentConfig = environment;
     this.validateDeclaredUsers();
+    this.validateEngineVersion();
     this.validateProxyConfig();
     this.database = this.newDatabase();
     const { database: databaseConfig } = environment;
@@ -69,6 +71,7 @@ export class IamDatabaseStack extends Stack {
       const user = new IamDatabaseUser(this, `User-${declared.username}`, {
         provisioner: this.provisioner,
         ...declaredUserSpec(declared),
+        acknowledgeWarnings: declared.acknowledgeWarnings,
       });
       users.set(declared.username, user);
       for (const roleName of declared.connectRoles ?? []) user.grantConnect(connectRole(roleName));
@@ -96,6 +99,18 @@ export class IamDatabaseStack extends Stack {
       `environment ${JSON.stringify(this.environmentConfig.name)}: invalid database user declaration:\n${describeProblems(checked.problems, 'users')}`,
       { cause: new UserSpecValidationError(checked.problems) },
     );
+  }
+
+  /** A new database's engine version, checked against the versions the constructs support before anything is built. */
+  private validateEngineVersion(): void {
+    const database = this.environmentConfig.database;
+    try {
+      if (database.kind === 'aurora-mysql-cluster') auroraMysqlEngineVersion(database.auroraVersion);
+      if (database.kind === 'rds-instance') instanceEngineVersion(database.engine, database.engineVersion);
+    } catch (error) {
+      if (!(error instanceof UnsupportedEngineVersionError)) throw error;
+      throw new IamDatabaseDeclarationError(this, `environment ${JSON.stringify(this.environmentConfig.name)}: ${error.message}`, { cause: error });
+    }
   }
 
   /** The environment's `proxy`, checked before anything is built, with the config's field names. */

@@ -3,6 +3,7 @@ import { FlowLogDestination, InstanceType, SubnetConfiguration, SubnetSelection,
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import type { Construct } from 'constructs';
+import { auroraMysqlEngineVersion, instanceEngineVersion } from '../environments/engine-versions';
 import { IamAuthDatabase } from '../constructs/iam-auth-database-adapters';
 import type { IIamAuthDatabase } from '../constructs/iam-auth-database';
 import type { AuroraMysqlClusterConfig, NewVpcConfig, RdsInstanceConfig } from '../environments/environment-config';
@@ -58,11 +59,10 @@ function commonDatabaseProps(
 
 /** A new Aurora MySQL 3 cluster with a Serverless v2 writer, IAM authentication on, master password kept by RDS. */
 export function newAuroraMysqlCluster(scope: Construct, config: AuroraMysqlClusterConfig): NewDatabase {
+  const version = auroraMysqlEngineVersion(config.auroraVersion);
   const { vpc, databaseSubnets } = newDatabaseVpc(scope, config.network);
   const cluster = new rds.DatabaseCluster(scope, 'Database', {
-    engine: rds.DatabaseClusterEngine.auroraMysql({
-      version: rds.AuroraMysqlEngineVersion.of(`8.0.mysql_aurora.${config.auroraVersion}`, '8.0'),
-    }),
+    engine: rds.DatabaseClusterEngine.auroraMysql({ version: rds.AuroraMysqlEngineVersion.of(version.engineVersion, version.majorVersion) }),
     writer: rds.ClusterInstance.serverlessV2('Writer', { autoMinorVersionUpgrade: true }),
     serverlessV2MinCapacity: config.serverlessV2MinCapacity,
     serverlessV2MaxCapacity: config.serverlessV2MaxCapacity,
@@ -78,11 +78,11 @@ export function newAuroraMysqlCluster(scope: Construct, config: AuroraMysqlClust
 /** A new RDS for MySQL or MariaDB instance, IAM authentication on, master password kept by RDS. */
 export function newRdsInstance(scope: Construct, config: RdsInstanceConfig): NewDatabase {
   const { vpc, databaseSubnets } = newDatabaseVpc(scope, config.network);
-  const majorVersion = config.engineVersion.split('.').slice(0, 2).join('.');
+  const { engineVersion, majorVersion } = instanceEngineVersion(config.engine, config.engineVersion);
   const engine =
     config.engine === 'mysql'
-      ? rds.DatabaseInstanceEngine.mysql({ version: rds.MysqlEngineVersion.of(config.engineVersion, majorVersion) })
-      : rds.DatabaseInstanceEngine.mariaDb({ version: rds.MariaDbEngineVersion.of(config.engineVersion, majorVersion) });
+      ? rds.DatabaseInstanceEngine.mysql({ version: rds.MysqlEngineVersion.of(engineVersion, majorVersion) })
+      : rds.DatabaseInstanceEngine.mariaDb({ version: rds.MariaDbEngineVersion.of(engineVersion, majorVersion) });
   const instance = new rds.DatabaseInstance(scope, 'Database', {
     engine,
     instanceType: new InstanceType(config.instanceType),

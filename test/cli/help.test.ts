@@ -1,7 +1,7 @@
 import { runInProcess } from './in-process-cli';
 import { runBuiltCli } from './run-built-cli';
 
-const COMMANDS = ['token', 'ca-bundle', 'connect', 'local', 'plan', 'apply'];
+const COMMANDS = ['token', 'ca-bundle', 'connect', 'local', 'plan', 'apply', 'diff'];
 
 describe('rds-iam --help', () => {
   it('lists every command', async () => {

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { environmentUserSpecs, getEnvironment } from '../../lib/environments';
+import { describeEachEngine } from '../support/emulator';
 import { BUILT_CLI, cleanAwsEnvironment, runProgram } from './run-built-cli';
 
 const PROJECT_ROOT = join(__dirname, '..', '..');
@@ -18,7 +19,7 @@ async function readUntilReady(child: ChildProcessWithoutNullStreams): Promise<st
   throw new Error(`rds-iam local exited before it was ready; it printed:\n${lines.join('\n')}`);
 }
 
-describe('rds-iam local', () => {
+describeEachEngine('rds-iam local', (engine) => {
   let child: ChildProcessWithoutNullStreams | undefined;
   let stderr = '';
 
@@ -28,7 +29,7 @@ describe('rds-iam local', () => {
 
   it("provisions the environment's users, prints login commands that work, and stops cleanly on SIGTERM", async () => {
     // Prepare
-    child = spawn(process.execPath, [BUILT_CLI, 'local', '--env', ENVIRONMENT], { cwd: PROJECT_ROOT, env: cleanAwsEnvironment() });
+    child = spawn(process.execPath, [BUILT_CLI, 'local', '--env', ENVIRONMENT, '--engine', engine], { cwd: PROJECT_ROOT, env: cleanAwsEnvironment() });
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
     const exited = new Promise<number | null>((resolve) => child!.once('exit', (code) => resolve(code)));
 
@@ -52,6 +53,7 @@ describe('rds-iam local', () => {
     // Assess
     const declared = environmentUserSpecs(getEnvironment(ENVIRONMENT)).map((user) => user.username);
     expect(printed[0]).toMatch(new RegExp(`^Environment ${ENVIRONMENT} is running locally: ${declared.length} IAM users provisioned`));
+    expect(printed[1]).toMatch(new RegExp(`^  server ${engine} \\d+\\.\\d+\\.\\d+`));
     expect(loginLines).toHaveLength(declared.length);
     // Through the RDS Proxy the environment declares (emulated), as the users it carries.
     const proxied = getEnvironment(ENVIRONMENT).proxy?.users.map((user) => user.username) ?? [];

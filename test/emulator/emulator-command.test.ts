@@ -6,7 +6,9 @@ import type { Readable } from 'node:stream';
 import { promisify } from 'node:util';
 import { createConnection } from 'mysql2/promise';
 import type { EmulatorSummary } from '../../lib/emulator';
+import type { EmulatorEngine } from '../../lib/emulator/emulator-options';
 import { isProcessAlive } from '../../lib/emulator/process-liveness';
+import { describeEachEngine } from '../support/emulator';
 
 const run = promisify(execFile);
 const PACKAGE_ROOT = dirname(dirname(__dirname));
@@ -19,8 +21,8 @@ interface EmulatorCommand {
   readonly closed: Promise<number | null>;
 }
 
-async function startEmulatorCommand(): Promise<EmulatorCommand> {
-  const child = spawn('npm', ['run', '--silent', 'emulator'], { cwd: PACKAGE_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+async function startEmulatorCommand(engine: EmulatorEngine): Promise<EmulatorCommand> {
+  const child = spawn('npm', ['run', '--silent', 'emulator', '--', '--engine', engine], { cwd: PACKAGE_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
@@ -41,11 +43,11 @@ async function startEmulatorCommand(): Promise<EmulatorCommand> {
   };
 }
 
-describe('npm run emulator', () => {
+describeEachEngine('npm run emulator', (engine) => {
   let command: EmulatorCommand;
 
   beforeAll(async () => {
-    command = await startEmulatorCommand();
+    command = await startEmulatorCommand(engine);
   });
 
   afterAll(async () => {
@@ -55,6 +57,8 @@ describe('npm run emulator', () => {
 
   it('prints one JSON line with everything a client and a token generator need', () => {
     expect(command.summary).toEqual({
+      engine,
+      serverVersion: engine === 'mysql' ? expect.stringMatching(/^\d+\.\d+\.\d+$/) : expect.stringMatching(/^\d+\.\d+\.\d+-MariaDB/),
       host: '127.0.0.1',
       port: expect.any(Number),
       endpoint: `localhost:${command.summary.port}`,
@@ -108,7 +112,7 @@ describe('npm run emulator', () => {
     expect(stdout.trim()).toBe('cli_app@%');
   });
 
-  it('stops mariadbd and exits cleanly on SIGTERM, leaving no process or directory behind', async () => {
+  it('stops the server and exits cleanly on SIGTERM, leaving no process or directory behind', async () => {
     const { summary } = command;
     expect(isProcessAlive(summary.pid)).toBe(true);
 

@@ -1,11 +1,12 @@
 import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { dirname } from 'node:path';
+import type { RowDataPacket } from 'mysql2/promise';
 import { startEmulator, type RunningEmulator } from '../../lib/emulator';
-import { connectAsAdmin, connectAsIamUser, createIamUser } from '../support/emulator';
+import { connectAsAdmin, connectAsIamUser, createIamUser, describeEachEngine } from '../support/emulator';
 import { isProcessAlive } from '../../lib/emulator/process-liveness';
 
-describe('startEmulator', () => {
+describeEachEngine('startEmulator', (engine) => {
   let started: RunningEmulator[] = [];
 
   afterEach(async () => {
@@ -14,7 +15,7 @@ describe('startEmulator', () => {
   });
 
   it('starts independent servers side by side, each with its own port, master password and CA', async () => {
-    started = await Promise.all([startEmulator(), startEmulator()]);
+    started = await Promise.all([startEmulator({ engine }), startEmulator({ engine })]);
     const [first, second] = started;
 
     expect(first.port).not.toBe(second.port);
@@ -25,8 +26,8 @@ describe('startEmulator', () => {
     });
   });
 
-  it('stop() kills mariadbd by its pid, removes its directory and can be called again', async () => {
-    const running = await startEmulator();
+  it('stop() kills the server by its pid, removes its directory and can be called again', async () => {
+    const running = await startEmulator({ engine });
     expect(isProcessAlive(running.pid)).toBe(true);
 
     await running.stop();
@@ -40,6 +41,7 @@ describe('startEmulator', () => {
   it('verifies tokens for a chosen endpoint host, region and key pair', async () => {
     // Prepare
     const running = await startEmulator({
+      engine,
       endpointHost: 'mydb.cluster-abc123.eu-central-1.rds.amazonaws.com.localhost',
       region: 'eu-central-1',
       accessKeyId: 'AKIACUSTOMTESTKEY001',
@@ -67,7 +69,7 @@ describe('startEmulator', () => {
     const port = typeof address === 'object' && address !== null ? address.port : 0;
 
     try {
-      await expect(startEmulator({ port })).rejects.toMatchObject({
+      await expect(startEmulator({ engine, port })).rejects.toMatchObject({
         name: 'EmulatorError',
         code: 'EMULATOR_SERVER_FAILED',
         message: expect.stringContaining(`port ${port} on 127.0.0.1 is in use`),
@@ -77,10 +79,31 @@ describe('startEmulator', () => {
     }
   });
 
+  it('reports which server it runs', async () => {
+    const running = await startEmulator({ engine });
+    started = [running];
+    const admin = await connectAsAdmin(running);
+    const [[{ version }]] = await admin.query<RowDataPacket[]>('SELECT VERSION() AS version');
+    await admin.end();
+
+    expect(running.engine).toBe(engine);
+    expect(String(version).startsWith(running.serverVersion.replace(/-.*$/, ''))).toBe(true);
+    expect(/MariaDB/.test(String(version))).toBe(engine === 'mariadb');
+  });
+});
+
+describe('startEmulator options', () => {
   it('refuses bad options before starting anything', async () => {
     await expect(startEmulator({ region: 'Frankfurt' })).rejects.toMatchObject({
       code: 'EMULATOR_INVALID_OPTIONS',
       message: "EmulatorOptions.region 'Frankfurt' is not an AWS region name like 'us-east-1'.",
+    });
+  });
+
+  it('refuses an unknown engine', async () => {
+    await expect(startEmulator({ engine: 'postgres' as never })).rejects.toMatchObject({
+      code: 'EMULATOR_INVALID_OPTIONS',
+      message: "EmulatorOptions.engine 'postgres' is not one of mariadb, mysql.",
     });
   });
 });

@@ -4,6 +4,7 @@ import { resolveEmulatorOptions, type EmulatorOptions } from '../../lib/emulator
 describe('resolveEmulatorOptions', () => {
   it('defaults to localhost, us-east-1, the fixed test key pair, 300 s of skew and a free port', () => {
     expect(resolveEmulatorOptions()).toEqual({
+      engine: 'mariadb',
       endpointHost: 'localhost',
       region: 'us-east-1',
       accessKeyId: DEFAULT_TEST_CREDENTIALS.accessKeyId,

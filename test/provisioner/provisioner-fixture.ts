@@ -1,7 +1,7 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { Connection, RowDataPacket } from 'mysql2/promise';
-import { startEmulator, type RunningEmulator } from '../../lib/emulator';
+import { startEmulator, type EmulatorEngine, type RunningEmulator } from '../../lib/emulator';
 import { connectAsAdmin, connectAsIamUser } from '../support/emulator';
 import { encodeUserSpecs } from '../../lib/provisioning/provisioner-properties';
 import type { DatabaseUserSpec } from '../../lib/users/database-user-spec';
@@ -59,14 +59,15 @@ export { userSpec as user } from '../support/user-specs';
 
 const DENIED_CODES = new Set(['ER_TABLEACCESS_DENIED_ERROR', 'ER_DBACCESS_DENIED_ERROR', 'ER_SPECIFIC_ACCESS_DENIED_ERROR', 'ER_COLUMNACCESS_DENIED_ERROR']);
 
-export async function startProvisionerFixture(): Promise<ProvisionerFixture> {
-  const emulator = await startEmulator();
+/** The fixture on an emulator of the engine; the custom resource declares the same engine, as a stack would. */
+export async function startProvisionerFixture(engine: EmulatorEngine): Promise<ProvisionerFixture> {
+  const emulator = await startEmulator({ engine });
   const admin = await connectAsAdmin(emulator);
   const responses = await startResponseUrlServer();
   responses.trustInProcess();
   const secretsManager = mockClient(SecretsManagerClient);
   secretsManager.on(GetSecretValueCommand, { SecretId: SECRET_ARN }).resolves({
-    SecretString: JSON.stringify({ username: emulator.adminUser, password: emulator.adminPassword, engine: 'mariadb' }),
+    SecretString: JSON.stringify({ username: emulator.adminUser, password: emulator.adminPassword, engine }),
   });
   process.env.RDS_IAM_EXTRA_CA_PEM = emulator.caPem;
   const logLines: string[] = [];
@@ -82,7 +83,7 @@ export async function startProvisionerFixture(): Promise<ProvisionerFixture> {
     DatabaseResourceId: CLUSTER_RESOURCE_ID,
     Endpoint: emulator.endpointHost,
     Port: String(emulator.port),
-    Engine: 'mariadb',
+    Engine: engine,
     Users: encodeUserSpecs(users),
   });
   const sendRaw = async (event: Record<string, unknown>, remainingTimeMs = 300_000): Promise<DeliveredResponse> => {

@@ -1,6 +1,6 @@
 import type { Connection, RowDataPacket } from 'mysql2/promise';
 import { PROVISIONER_RESOURCE_TYPE } from '../../lib/constructs/database-user-provisioner';
-import type { RunningEmulator } from '../../lib/emulator';
+import type { EmulatorEngine, RunningEmulator } from '../../lib/emulator';
 import { encodeUserSpecs, ProvisionerProperty } from '../../lib/provisioning/provisioner-properties';
 import { accountSnapshot, openMasterSession, type AccountSnapshot } from '../../lib/rehearsal/database-inspection';
 import { RehearsalSession } from '../../lib/rehearsal/rehearsal-session';
@@ -14,13 +14,15 @@ import { useSynthesizedApp } from './synthesized-app';
 export const DEV_STACK = 'RdsIamMysql-dev';
 
 /**
- * For a test file: the dev app synthesized once, one emulator, and a fresh rehearsal session of the dev stack per
+ * For a describe block: the dev app (synthesized once per file: `useDevApp()`), one emulator of the engine, and a fresh rehearsal session of the dev stack per
  * test. After each test the server is resumed (a test may stop it), overrides are dropped, the stack is deleted and
  * the session closed.
  */
-export function useDevRehearsal(): { readonly session: () => RehearsalSession; readonly emulator: () => RunningEmulator } {
-  const cdkOut = useSynthesizedApp({ env: 'dev' });
-  const emulator = useEmulator({ region: 'eu-west-1' });
+export function useDevRehearsal(
+  engine: EmulatorEngine,
+  cdkOut: () => string,
+): { readonly session: () => RehearsalSession; readonly emulator: () => RunningEmulator } {
+  const emulator = useEmulator({ engine, region: 'eu-west-1' });
   let session: RehearsalSession | undefined;
   beforeEach(async () => {
     session = await RehearsalSession.open({ assemblyDirectory: cdkOut(), stackName: DEV_STACK, server: emulator(), requestDeadlineMs: 90_000 });
@@ -39,6 +41,11 @@ export function useDevRehearsal(): { readonly session: () => RehearsalSession; r
       return session;
     },
   };
+}
+
+/** The dev app synthesized once for the calling test file, shared by its engines. */
+export function useDevApp(): () => string {
+  return useSynthesizedApp({ env: 'dev' });
 }
 
 /** The stack operation's first request (the Create, Update or Delete before any rollback). */

@@ -1,5 +1,6 @@
 import { environmentStackName, listEnvironments } from '../../lib/environments';
 import { rehearseStack } from '../../lib/rehearsal/rehearse-stack';
+import { describeEachEngine } from '../support/emulator';
 import { useSynthesizedApp } from './synthesized-app';
 
 const cdkOut = useSynthesizedApp();
@@ -18,12 +19,12 @@ const LIFECYCLE = [
   'delete, leaving the database as found',
 ];
 
-describe('the rehearsal of every shipped environment, from a real cdk synth', () => {
+describeEachEngine('the rehearsal of every shipped environment, from a real cdk synth', (engine) => {
   it.each(listEnvironments().map((environment) => environmentStackName(environment)))(
     '%s goes through the whole lifecycle under Node.js 24 with every step sound',
     async (stackName) => {
       // Act
-      const report = await rehearseStack({ assemblyDirectory: cdkOut(), stackName, requestDeadlineMs: 90_000 });
+      const report = await rehearseStack({ assemblyDirectory: cdkOut(), stackName, emulator: { engine }, requestDeadlineMs: 90_000 });
 
       // Assess: every step ran and found nothing wrong (the matcher prints each step's problems when not).
       expect(report.steps.map((step) => ({ step: step.name, problems: step.problems }))).toEqual(LIFECYCLE.map((step) => ({ step, problems: [] })));

@@ -69,6 +69,27 @@ describe('an environment with invalid users', () => {
   });
 });
 
+describe('an environment with an unsupported engine version', () => {
+  it.each([
+    ['dev', { auroraVersion: '2.11.2' }, 'database.auroraVersion = "2.11.2": not a version the constructs support'],
+    ['staging', { engineVersion: '5.7.44' }, 'database.engineVersion = "5.7.44": not a version the constructs support'],
+  ])('is refused at synth (%s: %j), before anything is built', (name, database, message) => {
+    const environment = getEnvironment(name);
+    const changed = { ...environment, database: { ...environment.database, ...database } } as EnvironmentConfig;
+
+    expect(buildStack(changed)).toThrow(IamDatabaseDeclarationError);
+    expect(buildStack(changed)).toThrow(`environment "${name}": ${message}`);
+  });
+
+  it('builds an Aurora MySQL cluster of the 8.4-compatible line', () => {
+    const dev = getEnvironment('dev');
+    const stack = buildStack({ ...dev, database: { ...dev.database, auroraVersion: '8.4.7' } } as EnvironmentConfig)();
+
+    const cluster = Template.fromStack(stack).findResources('AWS::RDS::DBCluster');
+    expect(Object.values(cluster).map((resource) => (resource as { Properties: { EngineVersion: string } }).Properties.EngineVersion)).toEqual(['8.4.7']);
+  });
+});
+
 describe('an environment user with an opt-in', () => {
   it('is built, and its opt-in and reason are in the template for the access review', () => {
     // Prepare

@@ -10,9 +10,9 @@ import {
 import { validateUserSpecs } from '../../lib/users/validate-user-specs';
 
 describe('the shipped environments', () => {
-  it('declare dev as a new Aurora MySQL 3 cluster and staging as a new RDS for MySQL 8.0 instance', () => {
+  it('declare dev as a new Aurora MySQL 3 cluster and staging as a new RDS for MySQL 8.4 instance', () => {
     expect(getEnvironment('dev').database).toMatchObject({ kind: 'aurora-mysql-cluster', auroraVersion: expect.stringMatching(/^3\./) });
-    expect(getEnvironment('staging').database).toMatchObject({ kind: 'rds-instance', engine: 'mysql', engineVersion: expect.stringMatching(/^8\.0\./) });
+    expect(getEnvironment('staging').database).toMatchObject({ kind: 'rds-instance', engine: 'mysql', engineVersion: expect.stringMatching(/^8\.4\./) });
   });
 
   it('declare prod as an existing Aurora cluster taken by identifier', () => {

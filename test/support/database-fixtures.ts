@@ -24,10 +24,12 @@ export interface FixtureOptions {
   readonly subnets?: 'isolated' | 'private';
   readonly bundle?: boolean;
   readonly provisioner?: Partial<DatabaseUserProvisionerProps>;
+  /** Where `app.synth()` writes the cloud assembly. @default - a temporary directory */
+  readonly outdir?: string;
 }
 
 export function databaseFixture(options: FixtureOptions = {}): DatabaseFixture {
-  const app = new App({ ...TEST_APP_PROPS, context: options.bundle === true ? {} : SKIP_BUNDLING_CONTEXT });
+  const app = new App({ ...TEST_APP_PROPS, outdir: options.outdir, context: options.bundle === true ? {} : SKIP_BUNDLING_CONTEXT });
   const stack = new Stack(app, 'Fixture', { env: { account: '123456789012', region: 'us-east-1' } });
   const isolated = (options.subnets ?? 'isolated') === 'isolated';
   const vpc = new Vpc(stack, 'Vpc', {

@@ -1,20 +1,34 @@
 /**
- * Test helpers around the local RDS IAM-auth emulator: one server per test file, real tokens from
- * @aws-sdk/rds-signer, and mysql2 connections over verified TLS.
+ * Test helpers around the local RDS IAM-auth emulator: one server per engine per test file, real tokens from
+ * @aws-sdk/rds-signer, and mysql2 connections over verified TLS. Every emulator-backed suite runs on every engine:
  *
- *   const emulator = useEmulator();
- *   it('logs in', async () => {
- *     const admin = await connectAsAdmin(emulator());
- *     await createIamUser(admin, 'app_rw');
- *     const app = await connectWithToken(emulator(), 'app_rw', await mintToken(emulator(), 'app_rw'));
+ *   describeEachEngine('logins', (engine) => {
+ *     const emulator = useEmulator({ engine });
+ *     it('logs in', async () => {
+ *       const admin = await connectAsAdmin(emulator());
+ *       await createIamUser(admin, 'app_rw');
+ *       const app = await connectWithToken(emulator(), 'app_rw', await mintToken(emulator(), 'app_rw'));
+ *     });
  *   });
  */
 import { Signer } from '@aws-sdk/rds-signer';
 import { createConnection, type Connection, type SslOptions } from 'mysql2/promise';
-import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../lib/emulator';
+import { EMULATOR_ENGINES, startEmulator, type EmulatorEngine, type EmulatorOptions, type RunningEmulator } from '../../lib/emulator';
+
+/** The engine matrix: every emulator-backed suite runs once on each (MySQL is never skipped: a missing server fails). */
+export const ENGINES: readonly EmulatorEngine[] = EMULATOR_ENGINES;
 
 /**
- * Starts one emulator for the calling test file (in beforeAll) and stops it in afterAll.
+ * Declares the same tests once per engine, in a describe block titled `<title> on <engine>`. The body declares its
+ * own emulator (`useEmulator({ engine })`), so each engine gets one server per file, started before its block and
+ * stopped after it: never both at once.
+ */
+export function describeEachEngine(title: string, body: (engine: EmulatorEngine) => void): void {
+  describe.each(ENGINES.map((engine) => [engine] as const))(`${title} on %s`, body);
+}
+
+/**
+ * Starts one emulator for the calling describe block or file (in beforeAll) and stops it in afterAll.
  * Each file gets its own server, so files can run in parallel Jest workers without sharing state.
  * @returns a getter for the running emulator, usable inside tests and hooks.
  */

@@ -4,6 +4,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import type { EnvironmentConfig } from '../../lib/environments/environment-config';
 import { environmentStackName } from '../../lib/environments';
 import { IamDatabaseStack } from '../../lib/stacks/iam-database-stack';
+import type { SynthesizedTemplate } from '../../lib/review/cloudformation-template';
 
 /** Context that makes NodejsFunction skip esbuild: for tests about the template, not the bundle. */
 export const SKIP_BUNDLING_CONTEXT = { 'aws:cdk:bundling-stacks': [] as string[] };
@@ -39,4 +40,26 @@ export function synthesizeEnvironment(
   const app = new App({ ...TEST_APP_PROPS, context: options.bundle ? {} : SKIP_BUNDLING_CONTEXT });
   const stack = new IamDatabaseStack(app, environmentStackName(environment), { environmentConfig: environment });
   return synthesizeWithNag(app, stack);
+}
+
+/**
+ * Synthesizes environments into a cloud assembly directory, as `npx cdk synth` writes cdk.out (bundling skipped:
+ * asset hashes are no concern of the templates' access).
+ */
+export function writeEnvironmentsAssembly(environments: readonly EnvironmentConfig[], outdir: string): void {
+  const app = new App({ ...TEST_APP_PROPS, outdir, context: SKIP_BUNDLING_CONTEXT });
+  for (const environment of environments) {
+    new IamDatabaseStack(app, environmentStackName(environment), { environmentConfig: environment });
+  }
+  app.synth();
+}
+
+/** Each environment's synthesized template (bundling skipped), as the access review reads it. */
+export function environmentTemplates(environments: readonly EnvironmentConfig[]): SynthesizedTemplate[] {
+  const app = new App({ ...TEST_APP_PROPS, context: SKIP_BUNDLING_CONTEXT });
+  return environments.map((environment) => {
+    const stackName = environmentStackName(environment);
+    const stack = new IamDatabaseStack(app, stackName, { environmentConfig: environment });
+    return { stackName, template: Template.fromStack(stack).toJSON(), origin: `${stackName}.template.json` };
+  });
 }

@@ -3,17 +3,20 @@ import type { Connection } from 'mysql2/promise';
 import type { EnvironmentConfig } from '../../environments';
 import type { RunningEmulator } from '../../emulator';
 import type { CliContext } from '../cli-context';
-import { parsePort } from '../flag-parsers';
+import type { EmulatorEngine } from '../../emulator/emulator-options';
+import { parseEngine, parsePort } from '../flag-parsers';
 import { runCommand, type CommandResult } from '../run-command';
 
 interface LocalFlags {
   readonly env: string;
+  readonly engine?: EmulatorEngine;
   readonly port?: number;
   readonly debug?: boolean;
 }
 
 /**
- * `rds-iam local`: the whole product offline. Starts the emulator (real MariaDB verifying real IAM tokens over TLS),
+ * `rds-iam local`: the whole product offline. Starts the emulator (real MySQL or MariaDB, the environment's engine,
+ * verifying real IAM tokens over TLS),
  * provisions the environment's declared users with the provisioner's own code, prints how to log in as each, and
  * keeps running until Ctrl-C.
  */
@@ -22,11 +25,13 @@ export function registerLocalCommand(program: Command, context: CliContext, onRe
     .command('local')
     .summary("run an environment's users in the local emulator, no AWS account needed")
     .description(
-      'Start the local emulator (MariaDB with an AWSAuthenticationPlugin that verifies real IAM tokens, TLS only), ' +
+      'Start the local emulator (Oracle MySQL or MariaDB with an AWSAuthenticationPlugin that verifies real IAM tokens, ' +
+        'TLS only), ' +
         "provision the environment's declared users into it with the same code the deploy uses, print a login " +
         'command for each user, and keep running until Ctrl-C.',
     )
     .option('--env <name>', "the environment whose users to provision (lib/environments)", 'dev')
+    .option('--engine <engine>', "mysql or mariadb (default: the environment's database engine)", parseEngine)
     .option('--port <port>', 'TCP port on 127.0.0.1 (default: a free port)', parsePort)
     .option('--debug', 'on failure, also print the underlying causes')
     .addHelpText('after', '\nExample:\n  npx rds-iam local --env dev     # then, in another terminal, run a printed login command')
@@ -37,8 +42,9 @@ async function runLocal(flags: LocalFlags, context: CliContext): Promise<Command
   const environments = await import('../../environments');
   const environment = environments.getEnvironment(flags.env);
   const { startEmulator, followPluginLog } = await import('../../emulator');
-  context.stderr.write(`starting the emulator for environment ${environment.name}...\n`);
-  const emulator = await startEmulator({ region: environment.region, port: flags.port });
+  const engine = flags.engine ?? environments.environmentEngine(environment);
+  context.stderr.write(`starting the ${engine} emulator for environment ${environment.name}...\n`);
+  const emulator = await startEmulator({ engine, region: environment.region, port: flags.port });
   const { startLocalProxy, proxyLoginInstructions } = await import('../local-proxy');
   let proxy: Awaited<ReturnType<typeof startLocalProxy>>;
   try {
@@ -96,6 +102,7 @@ function loginInstructions(emulator: RunningEmulator, environment: EnvironmentCo
   const connectFlags = `--hostname ${emulator.endpointHost} --port ${emulator.port} --ca ${emulator.caFile}`;
   const lines = [
     `Environment ${environment.name} is running locally: ${environment.users.length} IAM users provisioned (${statements} statements).`,
+    `  server ${emulator.engine} ${emulator.serverVersion}`,
     `  endpoint ${emulator.endpoint}   region ${emulator.region}   CA ${emulator.caFile}`,
     '',
     'In another terminal, from this directory, use the emulator\'s test credentials (they sign tokens only it accepts):',
