@@ -86,7 +86,14 @@ export async function logInToBackend(backend: OpenedBackend, target: BackendTarg
       writePacket(tls, sequenceId, Buffer.concat([Buffer.from(login.token, 'utf8'), Buffer.from([0])]));
       continue;
     }
-    throw new Error(`the database asked for ${isAuthSwitchRequest(packet.payload) ? `auth plugin '${authSwitchPluginName(packet.payload)}'` : 'more authentication data'}, not for an IAM token`);
+    // A user that is not IDENTIFIED WITH AWSAuthenticationPlugin, or none at all (servers then play a password
+    // exchange to the end rather than say so): the proxy has no password to give, so the login ends here.
+    const asked = isAuthSwitchRequest(packet.payload) ? `auth plugin '${authSwitchPluginName(packet.payload)}'` : 'more password authentication data';
+    throw new BackendRefusedError({
+      code: 1045,
+      sqlState: '28000',
+      message: `Access denied for user '${login.username}': the database asked for ${asked}, not for an IAM token (is the user IDENTIFIED WITH AWSAuthenticationPlugin?)`,
+    });
   }
 }
 
