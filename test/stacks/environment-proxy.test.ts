@@ -1,6 +1,7 @@
 import { App } from 'aws-cdk-lib';
 import type { Template } from 'aws-cdk-lib/assertions';
 import { EnvironmentConfig, environmentStackName, getEnvironment } from '../../lib/environments';
+import { buildAccessModel } from '../../lib/review/build-access-model';
 import { IamDatabaseStack } from '../../lib/stacks/iam-database-stack';
 import { declarationError } from '../support/declaration-error';
 import { SKIP_BUNDLING_CONTEXT, SynthesizedStack, synthesizeEnvironment, TEST_APP_PROPS } from '../support/synth-stacks';
@@ -91,6 +92,20 @@ describe('the dev environment with its RDS Proxy', () => {
 
   it('passes cdk-nag AwsSolutions with no unsuppressed error', () => {
     expect(synthesized.nagErrors).toEqual([]);
+  });
+
+  it('shows in the access review who connects through the proxy, and the proxy role connecting to the database', () => {
+    const template = synthesized.template.toJSON();
+    const [database] = buildAccessModel([{ stackName: environmentStackName(dev), template, origin: 'dev' }]).stacks[0].databases;
+    const connectsAs = (username: string) => database.users.find((user) => user.username === username)!.connects;
+    const proxy = `proxy ${onlyResourceOfType(synthesized.template, 'AWS::RDS::DBProxy').logicalId}`;
+
+    expect(connectsAs('app_rw')).toEqual([
+      { principal: `role ${roleNamed(synthesized.template, dev, 'OrdersApi')}` },
+      { principal: `role ${roleNamed(synthesized.template, dev, 'OrdersApi')}`, via: proxy },
+      { principal: `role ${proxyRole(synthesized.template)}` },
+    ]);
+    expect([...connectsAs('reporting_ro'), ...connectsAs('migrator')].some((connect) => connect.via !== undefined)).toBe(false);
   });
 });
 
