@@ -1,10 +1,13 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
+import type { EmulatorEngine } from '../../emulator';
 import { ExitCode, type CliContext } from '../cli-context';
+import { parseEngine } from '../flag-parsers';
 import { runCommand, type CommandResult } from '../run-command';
 
 interface RehearseFlags {
   readonly app: string;
+  readonly engine?: EmulatorEngine;
   readonly debug?: boolean;
 }
 
@@ -27,22 +30,28 @@ export function registerRehearseCommand(program: Command, context: CliContext, o
     )
     .argument('<stack>', 'the stack name, e.g. RdsIamMysql-dev')
     .option('--app <dir>', 'the cloud assembly directory cdk synth wrote', 'cdk.out')
+    .option('--engine <engine>', "mysql or mariadb (default: the engine the stack's database declares)", parseEngine)
     .option('--debug', 'on failure, also print the underlying causes')
-    .addHelpText('after', '\nExample:\n  npx cdk synth && npx rds-iam rehearse RdsIamMysql-dev')
+    .addHelpText('after', '\nExamples:\n  npx cdk synth && npx rds-iam rehearse RdsIamMysql-dev\n  npx rds-iam rehearse RdsIamMysql-staging --engine mariadb')
     .action(async (stack: string, flags: RehearseFlags) =>
       onResult(await runCommand(context, 'rehearse', flags, () => rehearse(stack, flags, context))),
     );
 }
 
 async function rehearse(stackName: string, flags: RehearseFlags, context: CliContext): Promise<CommandResult> {
-  const [{ rehearseStack }, { formatStep, formatSummary }] = await Promise.all([
+  const [{ rehearseStack }, { formatStep, formatSummary }, { rehearsalEngine }] = await Promise.all([
     import('../../rehearsal/rehearse-stack'),
     import('../../rehearsal/rehearsal-report'),
+    import('../../rehearsal/declared-engine'),
   ]);
-  context.stderr.write(`rehearsing ${stackName} from ${flags.app} on the emulator...\n`);
+  const assemblyDirectory = resolve(flags.app);
+  const { engine, source } = await rehearsalEngine(assemblyDirectory, stackName, flags.engine);
+  const on = engine === undefined ? "the emulator's default engine" : `${engine} (${source === 'requested' ? '--engine' : "the stack's declared engine"})`;
+  context.stderr.write(`rehearsing ${stackName} from ${flags.app} on the emulator, ${on}...\n`);
   const report = await rehearseStack({
-    assemblyDirectory: resolve(flags.app),
+    assemblyDirectory,
     stackName,
+    ...(engine === undefined ? {} : { emulator: { engine } }),
     onStep: (step) => context.stdout.write(`${formatStep(step)}\n`),
   });
   context.stdout.write(formatSummary(report));
