@@ -22,4 +22,7 @@ export * from './provisioning/read-live-user-state';
 export * from './constructs/existing-iam-auth-database';
 export * from './contracts/existing-iam-auth-database/existing-iam-auth-database-properties';
 export * from './contracts/existing-iam-auth-database/existing-iam-auth-database-physical-id';
+export * from './constructs/iam-auth-database-proxy';
+export * from './constructs/proxy-target';
+export * from './proxy/db-proxy-name';
 export * from './review';

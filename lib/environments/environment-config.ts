@@ -1,5 +1,6 @@
 import type { WarningAcknowledgement } from '../review/warning-acknowledgement';
 import type { DatabaseEngineFamily, PrivilegedAccessOptIn, UserGrant, UserRemovalPolicy } from '../users/database-user-spec';
+import type { ProxyConfig } from './proxy-config';
 
 /**
  * The typed shape of one deployment environment: where it lives, which database it uses and who may connect.
@@ -168,4 +169,9 @@ export interface EnvironmentConfig {
   readonly region: string;
   readonly database: DatabaseConfig;
   readonly users: readonly DeclaredUserConfig[];
+  /**
+   * An RDS Proxy in front of the database with end-to-end IAM authentication, carrying some of `users`.
+   * @default - no proxy
+   */
+  readonly proxy?: ProxyConfig;
 }

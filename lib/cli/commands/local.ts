@@ -46,9 +46,12 @@ async function runLocal(flags: LocalFlags, context: CliContext): Promise<Command
   const engine = flags.engine ?? environments.environmentEngine(environment);
   context.stderr.write(`starting the ${engine} emulator for environment ${environment.name}...\n`);
   const emulator = await startEmulator({ engine, region: environment.region, port: flags.port });
+  const { startLocalProxy, proxyLoginInstructions } = await import('../local-proxy');
+  let proxy: Awaited<ReturnType<typeof startLocalProxy>>;
   try {
     const statements = await provision(emulator, environment);
-    context.stdout.write(loginInstructions(emulator, environment, statements));
+    proxy = await startLocalProxy(emulator, environment, context);
+    context.stdout.write(loginInstructions(emulator, environment, statements, proxy && proxyLoginInstructions(proxy, environment)));
     const stopFollowing = followPluginLog(emulator.errorLogFile, (line) => context.stderr.write(`${line}\n`));
     const signal = await Promise.race([context.untilInterrupted(), emulator.exited.then(() => undefined)]);
     stopFollowing();
@@ -59,6 +62,7 @@ async function runLocal(flags: LocalFlags, context: CliContext): Promise<Command
     context.stderr.write(`stopped (${signal})\n`);
     return 0;
   } finally {
+    await proxy?.stop();
     await emulator.stop();
   }
 }
@@ -95,7 +99,7 @@ async function provision(emulator: RunningEmulator, environment: EnvironmentConf
   }
 }
 
-function loginInstructions(emulator: RunningEmulator, environment: EnvironmentConfig, statements: number): string {
+function loginInstructions(emulator: RunningEmulator, environment: EnvironmentConfig, statements: number, proxySection = ''): string {
   const connectFlags = `--hostname ${emulator.endpointHost} --port ${emulator.port} --ca ${emulator.caFile}`;
   const lines = [
     `Environment ${environment.name} is running locally: ${environment.users.length} IAM users provisioned (${statements} statements).`,
@@ -112,6 +116,7 @@ function loginInstructions(emulator: RunningEmulator, environment: EnvironmentCo
     `  MYSQL_PWD="$(npx rds-iam token --hostname ${emulator.endpointHost} --port ${emulator.port} --username ${environment.users[0]?.username ?? 'USER'})" ` +
       `mariadb --host=${emulator.endpointHost} --port=${emulator.port} --user=${environment.users[0]?.username ?? 'USER'} --protocol=TCP --ssl-ca=${emulator.caFile} --ssl-verify-server-cert`,
     '',
+    ...(proxySection === '' ? [] : [proxySection.trimEnd(), '']),
     'Refused logins are explained below. Press Ctrl-C to stop the emulator.',
   ];
   return `${lines.join('\n')}\n`;
