@@ -1,3 +1,4 @@
+import { isTcpPort } from '../../client/host-and-port';
 import { parseRdsEndpoint } from '../../client/rds-endpoint';
 import { EmulatorError } from '../emulator-error';
 import type { RunningEmulator } from '../running-emulator';
@@ -81,7 +82,7 @@ export function resolveEmulatorProxyOptions(options: EmulatorProxyOptions): Reso
     invalid(`endpointHost names region '${region}' but the emulator runs in '${backend.region}': clients sign for the region in the name, so use the emulator's`);
   }
   for (const [name, port] of [['endpointPort', resolved.endpointPort], ['port', resolved.port]] as const) {
-    if (port !== undefined && (!Number.isInteger(port) || port < 1 || port > 65535)) invalid(`${name} ${port} must be a TCP port from 1 to 65535`);
+    if (port !== undefined && !isTcpPort(port)) invalid(`${name} ${port} must be a TCP port from 1 to 65535`);
   }
   if (!Number.isInteger(resolved.maxClockSkewSeconds) || resolved.maxClockSkewSeconds < 0 || resolved.maxClockSkewSeconds > 3600) {
     invalid(`maxClockSkewSeconds ${resolved.maxClockSkewSeconds} must be a whole number of seconds from 0 to 3600`);
