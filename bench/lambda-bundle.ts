@@ -24,6 +24,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { buildSync } from 'esbuild';
+import { CDK_RDS_SQL, peerPackageDir } from './peer-packages';
 
 const runs = Number(process.argv[2] ?? 15);
 const root = path.join(__dirname, '..');
@@ -59,7 +60,7 @@ function bundleMysqlDriver(): string {
 }
 
 function theirAssetDir(): string {
-  return path.join(path.dirname(require.resolve('cdk-rds-sql/package.json')), 'lib', 'handler');
+  return path.join(peerPackageDir(CDK_RDS_SQL), 'lib', 'handler');
 }
 
 function assetSize(dir: string): { files: number; bytes: number; gzipBytes: number } {
@@ -128,7 +129,7 @@ function main(): void {
       ready: firstEventOf(path.join(ourDir, 'index.js')),
     },
     {
-      name: `cdk-rds-sql ${require('cdk-rds-sql/package.json').version} handler`,
+      name: `cdk-rds-sql ${CDK_RDS_SQL.version} handler`,
       dir: theirDir,
       init: requireOf(path.join(theirDir, 'index.js')),
       ready: requireOf(path.join(theirDir, 'index.js')) + requireOf(mysqlDriver),

@@ -15,10 +15,13 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { CDK_RDS_SQL, peerPackageDir } from './peer-packages';
 
 const runs = Number(process.argv[2] ?? 5);
 const scaleUsers = Number(process.argv[3] ?? 1000);
 const root = path.join(__dirname, '..');
+// Installed before the first timed run, so no run pays for it.
+peerPackageDir(CDK_RDS_SQL);
 
 interface Variant {
   readonly scenario: string;
@@ -33,7 +36,7 @@ interface Variant {
 const ourScaleApp = 'npx tsx bench/synth-app-ours.ts';
 const peerApp = 'npx tsx bench/synth-app-cdk-rds-sql.ts';
 const ours = 'rds-iam-mysql (bin/app.ts)';
-const peer = 'cdk-rds-sql 8.1.4';
+const peer = `${CDK_RDS_SQL.name} ${CDK_RDS_SQL.version}`;
 const newDatabases = { RDS_IAM_BENCH_ENVS: 'dev,staging' };
 const variants: readonly Variant[] = [
   { scenario: 'shipped config (dev, staging, prod), fresh cdk.out', library: ours, args: [] },
