@@ -20,7 +20,10 @@ export interface UndoContext {
 export async function undoFailedCreate(failure: unknown, context: UndoContext): Promise<boolean> {
   if (!(failure instanceof StatementFailedError)) return true; // failed before its first statement ran
   const executed = failure.executedStatements;
-  if (executed.length === 0) return true;
+  // The failing statement is in doubt: a connection lost after the server ran it (say a CREATE USER) reports a
+  // failure for a change that happened. Its undo runs first, and may find nothing to undo.
+  const inDoubt = failure.statement.undo;
+  if (executed.length === 0 && inDoubt === undefined) return true;
   const irreversible = executed.filter((statement) => statement.undo === undefined);
   for (const statement of irreversible) {
     context.log({ event: 'undo-impossible', username: statement.username, kind: statement.kind, reason: 'an adopted user keeps IAM authentication: its old password is not known' });
@@ -36,6 +39,13 @@ export async function undoFailedCreate(failure: unknown, context: UndoContext): 
     } catch {
       opened = await context.reconnect();
       connection = opened;
+    }
+    if (inDoubt !== undefined) {
+      // Idempotent for a CREATE USER (DROP USER IF EXISTS); a REVOKE or GRANT back of a change that did not happen
+      // is refused by the server, which is what "nothing to undo" looks like.
+      await runStatements(connection, [inDoubt], (entry) => context.log({ ...entry, undo: true, inDoubt: true })).catch(() => {
+        context.log({ event: 'undo-in-doubt-skipped', kind: inDoubt.kind, username: inDoubt.username, reason: 'the failed statement had not taken effect' });
+      });
     }
     await runStatements(connection, undo, (entry) => context.log({ ...entry, undo: true }));
     context.log({ event: 'undo-finished', statements: undo.length });
