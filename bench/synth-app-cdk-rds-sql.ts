@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * The shipped environments declared with cdk-rds-sql instead of this project's constructs, for
- * bench/synth-vs-cdk-rds-sql.ts. Same VPCs and databases (built by the same functions as bin/app.ts), same
+ * bench/synth-vs-cdk-rds-sql.ts. Same VPCs and databases (built by the same functions as app/app.ts), same
  * connect roles; the users and grants are cdk-rds-sql's: one `Role` (enableIamAuth) custom resource per user, one
  * `Sql` custom resource per GRANT, and aws-cdk-lib's `grantConnect` for the IAM policies.
  *
@@ -26,10 +26,10 @@ import {
   environmentUserSpecs,
   isExistingDatabase,
   listEnvironments,
-} from '../lib/environments';
+} from '../app/environments';
 import { formatGrantTarget } from '../lib/users/grant-target';
 import { validateUserSpecs } from '../lib/users/validate-user-specs';
-import { newAuroraMysqlCluster, newRdsInstance } from '../lib/stacks/new-database';
+import { newAuroraMysqlCluster, newRdsInstance } from '../app/stacks/new-database';
 import { CDK_RDS_SQL, requirePeer } from './peer-packages';
 import { benchEnvironments } from './synth-bench-environments';
 

@@ -1,4 +1,4 @@
-import type { EnvironmentConfig } from '../lib/environments';
+import type { EnvironmentConfig } from '../app/environments';
 
 /**
  * The environments a synth bench app builds: the shipped ones (or those named in `RDS_IAM_BENCH_ENVS=dev,staging`),

@@ -35,7 +35,7 @@ interface Variant {
 
 const ourScaleApp = 'npx tsx bench/synth-app-ours.ts';
 const peerApp = 'npx tsx bench/synth-app-cdk-rds-sql.ts';
-const ours = 'rds-iam-mysql (bin/app.ts)';
+const ours = 'rds-iam-mysql (app/app.ts)';
 const peer = `${CDK_RDS_SQL.name} ${CDK_RDS_SQL.version}`;
 const newDatabases = { RDS_IAM_BENCH_ENVS: 'dev,staging' };
 const variants: readonly Variant[] = [

@@ -26,7 +26,7 @@ export async function convergeEnvironment(
   const [{ openMasterSession }, { convergeUsers }, environments, { readDeployedUserSet }] = await Promise.all([
     import('./master-session'),
     import('../provisioning/converge-users'),
-    import('../environments'),
+    import('../../app/environments'),
     import('./deployed-user-set'),
   ]);
   const deployed = await readDeployedUserSet(environments.getEnvironment(flags.env), flags, context);

@@ -1,5 +1,5 @@
 import type { DatabaseLookup } from '../client/rds-database-lookup';
-import type { EnvironmentConfig } from '../environments';
+import type { EnvironmentConfig } from '../../app/environments';
 import { CliFailure, type CliContext } from './cli-context';
 
 /** Flags that say which database a command works on. */
@@ -53,7 +53,7 @@ export async function resolveDatabaseTarget(flags: DatabaseTargetFlags, context:
       'which database? give --cluster <id>, --instance <id>, --env <name> or --hostname <endpoint>',
     );
   }
-  const environments = await import('../environments');
+  const environments = await import('../../app/environments');
   const environment = flags.env === undefined ? undefined : environments.getEnvironment(flags.env);
   const region = flags.region ?? environment?.region;
   if (flags.hostname !== undefined) {

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { InvalidArgumentError } from 'commander';
-import type { EnvironmentConfig } from '../environments';
+import type { EnvironmentConfig } from '../../app/environments';
 import type { DatabaseUserSpec } from '../users/database-user-spec';
 import { CliFailure, type CliContext } from './cli-context';
 
@@ -54,7 +54,7 @@ export async function readDeployedUserSet(
   flags: DeployedStateFlags,
   context: CliContext,
 ): Promise<DeployedUserSet> {
-  const { environmentStackName } = await import('../environments');
+  const { environmentStackName } = await import('../../app/environments');
   const stackName = environmentStackName(environment);
   const source = flags.deployedState ?? { kind: 'auto' };
   if (source.kind === 'auto' && flags.hostname !== undefined) {

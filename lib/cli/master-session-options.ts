@@ -5,7 +5,7 @@ import { parseHostAndPort, parsePort } from './flag-parsers';
 /** The flags `plan` and `apply` share: the declaration, the database, and the master credentials. */
 export function addMasterSessionOptions(command: Command): Command {
   return command
-    .requiredOption('--env <name>', "the environment whose declared users are the desired state (lib/environments)")
+    .requiredOption('--env <name>', "the environment whose declared users are the desired state (app/environments)")
     .option('--cluster <id>', "DB cluster identifier (default: the environment's database)")
     .option('--instance <id>', "DB instance identifier (default: the environment's database)")
     .option('--hostname <endpoint>', 'connect to this endpoint instead (any MySQL-compatible server; a non-RDS one needs --ca)')

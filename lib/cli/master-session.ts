@@ -1,5 +1,5 @@
 import type { Connection } from 'mysql2/promise';
-import type { EnvironmentConfig } from '../environments';
+import type { EnvironmentConfig } from '../../app/environments';
 import { CliFailure, type CliContext } from './cli-context';
 import { readCaFlag } from './ca-file';
 import { resolveDatabaseTarget, type DatabaseTarget, type DatabaseTargetFlags } from './database-target';

@@ -2,9 +2,9 @@ import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { userSetOfTemplate } from '../../lib/cli/template-user-set';
 import { PROVISIONER_RESOURCE_TYPE } from '../../lib/constructs/database-user-provisioner';
-import { environmentStackName, environmentUserSpecs, getEnvironment } from '../../lib/environments';
+import { environmentStackName, environmentUserSpecs, getEnvironment } from '../../app/environments';
 import { encodeUserSpecs } from '../../lib/provisioning/provisioner-properties';
-import { IamDatabaseStack } from '../../lib/stacks/iam-database-stack';
+import { IamDatabaseStack } from '../../app/stacks/iam-database-stack';
 import type { DatabaseUserSpec } from '../../lib/users/database-user-spec';
 import { SKIP_BUNDLING_CONTEXT, TEST_APP_PROPS } from '../support/synth-stacks';
 

@@ -1,9 +1,9 @@
 import { App, Aspects, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import type { EnvironmentConfig } from '../../lib/environments/environment-config';
-import { environmentStackName } from '../../lib/environments';
-import { IamDatabaseStack } from '../../lib/stacks/iam-database-stack';
+import type { EnvironmentConfig } from '../../app/environments/environment-config';
+import { environmentStackName } from '../../app/environments';
+import { IamDatabaseStack } from '../../app/stacks/iam-database-stack';
 import { CDK_JSON_CONTEXT } from './cdk-json-context';
 import type { SynthesizedTemplate } from '../../lib/review/cloudformation-template';
 

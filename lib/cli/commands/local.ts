@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { Connection } from 'mysql2/promise';
-import type { EnvironmentConfig } from '../../environments';
+import type { EnvironmentConfig } from '../../../app/environments';
 import type { RunningEmulator } from '../../emulator';
 import type { CliContext } from '../cli-context';
 import type { EmulatorEngine } from '../../emulator/emulator-options';
@@ -30,7 +30,7 @@ export function registerLocalCommand(program: Command, context: CliContext, onRe
         "provision the environment's declared users into it with the same code the deploy uses, print a login " +
         'command for each user, and keep running until Ctrl-C.',
     )
-    .option('--env <name>', "the environment whose users to provision (lib/environments)", 'dev')
+    .option('--env <name>', "the environment whose users to provision (app/environments)", 'dev')
     .option('--engine <engine>', "mysql or mariadb (default: the environment's database engine)", parseEngine)
     .option('--port <port>', 'TCP port on 127.0.0.1 (default: a free port)', parsePort)
     .option('--debug', 'on failure, also print the underlying causes')
@@ -39,7 +39,7 @@ export function registerLocalCommand(program: Command, context: CliContext, onRe
 }
 
 async function runLocal(flags: LocalFlags, context: CliContext): Promise<CommandResult> {
-  const environments = await import('../../environments');
+  const environments = await import('../../../app/environments');
   const environment = environments.getEnvironment(flags.env);
   const { startEmulator, followPluginLog } = await import('../../emulator');
   const engine = flags.engine ?? environments.environmentEngine(environment);
@@ -66,7 +66,7 @@ async function runLocal(flags: LocalFlags, context: CliContext): Promise<Command
 async function provision(emulator: RunningEmulator, environment: EnvironmentConfig): Promise<number> {
   const [{ connectAsMaster, convergeUsers }, { environmentUserSpecs }, { escapeId }] = await Promise.all([
     import('../../provisioning'),
-    import('../../environments'),
+    import('../../../app/environments'),
     import('mysql2'),
   ]);
   const connection: Connection = await connectAsMaster({

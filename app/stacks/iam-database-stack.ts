@@ -1,14 +1,11 @@
 import { CfnOutput, Fn, Stack, StackProps, Tokenization } from 'aws-cdk-lib';
 import { AccountPrincipal, IRole, Role } from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
-import { DatabaseUserProvisioner } from '../constructs/database-user-provisioner';
-import { IamDatabaseDeclarationError } from '../constructs/declaration-error';
-import type { IIamAuthDatabase } from '../constructs/iam-auth-database';
-import { IamDatabaseUser } from '../constructs/iam-database-user';
+import { DatabaseUserProvisioner, describeProblems, IamDatabaseDeclarationError, IamDatabaseUser, UserSpecValidationError } from '../../lib';
+import type { IIamAuthDatabase } from '../../lib';
 import type { EnvironmentConfig } from '../environments/environment-config';
 import { checkEnvironmentUsers, declaredUserSpec, isExistingDatabase } from '../environments';
 import { auroraMysqlEngineVersion, instanceEngineVersion, UnsupportedEngineVersionError } from '../environments/engine-versions';
-import { describeProblems, UserSpecValidationError } from '../users/validate-user-specs';
 import { newAuroraMysqlCluster, newRdsInstance } from './new-database';
 import { existingDatabase } from './existing-database';
 import { suppressDatabaseFindings, suppressExistingDatabaseFindings, suppressProvisionerFindings } from './nag-suppressions';
