@@ -4,6 +4,9 @@ import { z } from 'zod';
  * The contract between `ExistingIamAuthDatabase` and its Lambda (lambda/database-iam-auth): the custom resource's
  * property names, the attributes it returns and the physical id. Both sides import this module.
  */
+/** The CloudFormation type of the custom resource that reads an existing database and enables IAM authentication. */
+export const EXISTING_DATABASE_RESOURCE_TYPE = 'Custom::RdsIamAuthDatabase';
+
 export const DatabaseIamAuthProperty = {
   /** `cluster` (DescribeDBClusters / ModifyDBCluster) or `instance` (DescribeDBInstances / ModifyDBInstance). */
   Kind: 'Kind',

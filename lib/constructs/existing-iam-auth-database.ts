@@ -11,6 +11,7 @@ import { Construct, IDependable } from 'constructs';
 import type { DatabaseEngineFamily } from '../users/database-user-spec';
 import { newBundledHandler } from './bundled-handler';
 import {
+  EXISTING_DATABASE_RESOURCE_TYPE,
   DB_IDENTIFIER_PATTERN,
   DatabaseIamAuthAttribute,
   DatabaseIamAuthProperty,
@@ -76,8 +77,7 @@ export interface ExistingIamAuthDatabaseProps {
   readonly logRetention?: RetentionDays;
 }
 
-/** The CloudFormation type of the custom resource that reads an existing database and enables IAM authentication. */
-export const EXISTING_DATABASE_RESOURCE_TYPE = 'Custom::RdsIamAuthDatabase';
+export { EXISTING_DATABASE_RESOURCE_TYPE } from './database-iam-auth-properties';
 
 /**
  * An Aurora MySQL cluster or RDS for MySQL / MariaDB instance that exists already, taken by identifier. At deploy

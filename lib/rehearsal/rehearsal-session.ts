@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseIamAuthProperty } from '../constructs/database-iam-auth-properties';
 import { PROVISIONER_RESOURCE_TYPE } from '../constructs/database-user-provisioner';
-import { EXISTING_DATABASE_RESOURCE_TYPE } from '../constructs/existing-iam-auth-database';
+import { EXISTING_DATABASE_RESOURCE_TYPE } from '../constructs/database-iam-auth-properties';
 import type { RunningEmulator } from '../emulator';
 import { ProvisionerProperty } from '../provisioning/provisioner-properties';
 import { writeJsonError } from './aws-request';
