@@ -1,6 +1,7 @@
 // Value imports name the library's module, not its barrel: the CLI reads the environments and must not load aws-cdk-lib.
 import { checkUserDeclarations, UserSetCheck } from '../../lib/users/validate-user-specs';
 import type { DatabaseEngineFamily, DatabaseUserSpec } from '../../lib';
+import { auroraMysqlEngineVersion, instanceEngineVersion, UnsupportedEngineVersionError } from './engine-versions';
 import type { DatabaseConfig, DeclaredUserConfig, EnvironmentConfig, ExistingDatabaseConfig } from './environment-config';
 import { SHIPPED_ENVIRONMENTS } from './shipped-environments';
 
@@ -64,8 +65,10 @@ export function declaredUserSpec(user: DeclaredUserConfig): DatabaseUserSpec {
  * types, defaults, names, duplicates, grants and the least-privilege rules, with each problem's place.
  */
 export function checkEnvironmentUsers(env: EnvironmentConfig): UserSetCheck {
+  const engineVersion = environmentEngineVersion(env);
   return checkUserDeclarations(env.users, {
     engine: environmentEngine(env),
+    ...(engineVersion === undefined ? {} : { engineVersion }),
     masterUsername: environmentMasterUsername(env),
     otherFields: ENVIRONMENT_ONLY_USER_FIELDS,
   });
@@ -86,6 +89,23 @@ export function environmentEngine(env: EnvironmentConfig): DatabaseEngineFamily 
     case 'existing-instance':
       return env.database.engine;
   }
+}
+
+/**
+ * The engine version of a database the environment creates, as RDS names it (`8.0.mysql_aurora.3.10.3`, `8.4.8`):
+ * MySQL's dynamic privileges differ by version. Undefined for an existing database, whose version the provisioner
+ * reads from the server at deploy, and for a version the constructs do not support, which the stack reports itself.
+ */
+export function environmentEngineVersion(env: EnvironmentConfig): string | undefined {
+  const database = env.database;
+  try {
+    if (database.kind === 'aurora-mysql-cluster') return auroraMysqlEngineVersion(database.auroraVersion).engineVersion;
+    if (database.kind === 'rds-instance') return instanceEngineVersion(database.engine, database.engineVersion).engineVersion;
+  } catch (error) {
+    if (error instanceof UnsupportedEngineVersionError) return undefined;
+    throw error;
+  }
+  return undefined;
 }
 
 /** The master user name, when the declaration knows it (an existing database may leave it out). */

@@ -60,7 +60,7 @@ export interface LeftAloneUser {
 }
 
 export interface UserChangePlan {
-  /** In execution order: creates, alters and grants, then revokes, then drops. */
+  /** In execution order: creates, alters and grants, then revokes, then re-grants (see PrivilegeDiff), then drops. */
   readonly statements: readonly PlannedStatement[];
   /** Users that at least one statement changes, in first-change order. */
   readonly changedUsers: readonly string[];
@@ -78,6 +78,7 @@ export function planUserChanges(input: PlanUserChangesInput): UserChangePlan {
   const liveOf = (username: string): LiveUserState => input.live.get(username) ?? absentUser(username);
   const early: PlannedStatement[] = [];
   const revokes: PlannedStatement[] = [];
+  const regrants: PlannedStatement[] = [];
   const drops: PlannedStatement[] = [];
   const retainedUsers: string[] = [];
   const leftAloneUsers: LeftAloneUser[] = [];
@@ -97,6 +98,7 @@ export function planUserChanges(input: PlanUserChangesInput): UserChangePlan {
       const diff = diffUserPrivileges(input.engine, user, live, input.identifierCase ?? 'exact');
       early.push(...diff.grants.map((grant) => grantStatement(user.username, grant.target, grant.privileges)));
       revokes.push(...diff.revokes.map((revoke) => revokeStatement(user.username, revoke.target, revoke.privileges)));
+      regrants.push(...diff.regrants.map((grant) => grantStatement(user.username, grant.target, grant.privileges)));
       if (early.length + revokes.length === before) unchanged += 1;
     }
   }
@@ -123,7 +125,7 @@ export function planUserChanges(input: PlanUserChangesInput): UserChangePlan {
     }
   }
 
-  const statements = [...early, ...revokes, ...drops];
+  const statements = [...early, ...revokes, ...regrants, ...drops];
   const count = (kind: PlannedStatement['kind']): number => statements.filter((s) => s.kind === kind).length;
   return {
     statements,

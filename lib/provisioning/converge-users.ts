@@ -84,13 +84,14 @@ export class StatementFailedError extends Error {
 }
 
 /**
- * The declaration validated against the live server: its engine decides the privileges, the master user name comes
+ * The declaration validated against the live server: its engine and version decide the privileges (MySQL's dynamic
+ * ones differ between 8.0, 8.4 and 9.7), the master user name comes
  * from the secret (so it is checked here even when synth could not know it), and the previously deployed set is
  * read leniently (`declaredBefore`): a deploy that drops a grant the rules now refuse must be able to run. Runs
  * before any statement that carries a declared name.
  */
-function validateAgainstServer(options: ConvergeUsersOptions, engine: DatabaseEngineFamily) {
-  const context = { engine, masterUsername: options.masterUsername };
+function validateAgainstServer(options: ConvergeUsersOptions, server: ServerTraits) {
+  const context = { engine: server.engine, engineVersion: server.version, masterUsername: options.masterUsername };
   return {
     desired: validateUserSpecs(options.desired, context, 'users'),
     previous: validateUserSpecs(options.previous, { ...context, declaredBefore: true }, 'previousUsers'),
@@ -106,7 +107,7 @@ export async function convergeUsers(connection: Connection, options: ConvergeUse
   const log = options.log ?? ((): void => undefined);
   // Reads only the server's version and settings: no declared name reaches the server before validation.
   const server = await detectServer(connection);
-  const { desired, previous } = validateAgainstServer(options, server.engine);
+  const { desired, previous } = validateAgainstServer(options, server);
   const usernames = [...new Set([...desired, ...previous].map((user) => user.username))];
   const live = await readLiveUserState(connection, usernames);
   const plan = planUserChanges({

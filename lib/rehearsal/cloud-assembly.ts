@@ -10,7 +10,7 @@ export interface AssemblyStack {
   readonly account: string;
   readonly region: string;
   /** The account and region the stack was synthesized for, when it names them (not environment-agnostic). */
-  readonly declaredEnvironment: { readonly account?: string; readonly region?: string };
+  readonly declaredEnvironment?: { readonly account?: string; readonly region?: string };
   readonly template: CloudFormationTemplate;
   /** The directory of a file asset, by the S3 object key the template's `Code.S3Key` names. */
   readonly assetDirectoryByObjectKey: ReadonlyMap<string, string>;

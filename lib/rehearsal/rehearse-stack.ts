@@ -1,5 +1,6 @@
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../emulator';
 import { readAssemblyStack } from './cloud-assembly';
+import { declaredEngine } from './declared-engine';
 import { runLifecycle } from './rehearsal-lifecycle';
 import type { RehearsalReport, StepResult } from './rehearsal-report';
 import { RehearsalSession } from './rehearsal-session';
@@ -10,7 +11,8 @@ export interface RehearseStackOptions {
   readonly stackName: string;
   /**
    * How the database servers are started (e.g. another engine); the region is always the stack's.
-   * @default - the emulator's defaults
+   * @default - the engine the stack's user provisioners declare (their custom resource's `Engine`), otherwise the
+   * emulator's defaults
    */
   readonly emulator?: Omit<EmulatorOptions, 'region'>;
   /** @see RehearsalSessionOptions.requestDeadlineMs */
@@ -23,10 +25,11 @@ export interface RehearseStackOptions {
  * lifecycle of the stack's custom resources through the exact bundles in the cloud assembly, and stops everything.
  */
 export async function rehearseStack(options: RehearseStackOptions): Promise<RehearsalReport> {
-  const { region } = await readAssemblyStack(options.assemblyDirectory, options.stackName);
+  const stack = await readAssemblyStack(options.assemblyDirectory, options.stackName);
+  const engine = options.emulator?.engine ?? declaredEngine(stack);
   const servers: RunningEmulator[] = [];
   const startServer = async (): Promise<RunningEmulator> => {
-    const server = await startEmulator({ ...options.emulator, region });
+    const server = await startEmulator({ ...options.emulator, ...(engine === undefined ? {} : { engine }), region: stack.region });
     servers.push(server);
     return server;
   };

@@ -71,9 +71,34 @@ export function serverLine(engine: DatabaseEngineFamily, version: string): Serve
   return major === 8 && minor === 4 ? 'mysql-8.4' : 'mysql-8.0';
 }
 
+const LINES_BY_ENGINE: Readonly<Record<DatabaseEngineFamily, readonly ServerLine[]>> = {
+  mysql: ['mysql-8.0', 'mysql-8.4', 'mysql-9.7'],
+  mariadb: ['mariadb-10.11', 'mariadb-11'],
+};
+
+/**
+ * The lines a declaration may run on: the one of its version when that is known (environment config, or the live
+ * server's `SELECT VERSION()` in the provisioner), otherwise every line of the engine. Synth without a version then
+ * accepts what some line allows, and the provisioner checks again against the server it reaches.
+ */
+export function serverLinesOf(engine: DatabaseEngineFamily, version?: string): readonly ServerLine[] {
+  return version === undefined ? LINES_BY_ENGINE[engine] : [serverLine(engine, version)];
+}
+
+/** How a line is named in messages: `MySQL 8.4`, `MariaDB 11`. */
+export function serverLineName(line: ServerLine): string {
+  const [engine, version] = line.split('-');
+  return `${engine === 'mysql' ? 'MySQL' : 'MariaDB'} ${version}`;
+}
+
 /** Whether the name is a dynamic privilege of the line. */
 export function isDynamicPrivilege(line: ServerLine, privilege: string): boolean {
   return DYNAMIC_PRIVILEGES[line].has(privilege);
+}
+
+/** Whether the name is a dynamic privilege of any of the lines. */
+export function isDynamicPrivilegeOn(lines: readonly ServerLine[], privilege: string): boolean {
+  return lines.some((line) => isDynamicPrivilege(line, privilege));
 }
 
 /** Every dynamic privilege of the line, sorted. */

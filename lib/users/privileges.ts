@@ -1,4 +1,5 @@
 import type { DatabaseEngineFamily } from './database-user-spec';
+import { isDynamicPrivilegeOn, rdsMasterDynamicPrivileges, serverLinesOf, type ServerLine } from './privilege-catalogues';
 
 /** Where a privilege can be granted: `*.*` is global, `db.*` is database, `db.table` is table. */
 export type GrantLevel = 'global' | 'database' | 'table';
@@ -39,7 +40,7 @@ const COMMON_PRIVILEGES: Readonly<Record<string, readonly GrantLevel[]>> = {
   'UPDATE': ALL_LEVELS,
 };
 
-/** Static privileges of MySQL 8.0 (Aurora MySQL 3, RDS for MySQL 8.0). Dynamic privileges are not managed. */
+/** Static privileges of MySQL 8.0, 8.4 and 9.7; the dynamic ones, global only, are in privilege-catalogues.ts. */
 const MYSQL_PRIVILEGES: Readonly<Record<string, readonly GrantLevel[]>> = {
   ...COMMON_PRIVILEGES,
   'CREATE ROLE': GLOBAL_ONLY,
@@ -100,20 +101,52 @@ export function canonicalPrivilegeName(engine: DatabaseEngineFamily, name: strin
   return PRIVILEGE_ALIASES[engine][folded] ?? folded;
 }
 
-/** The levels a (canonical) privilege can be granted at on an engine, or undefined when the engine has no such privilege. */
-export function privilegeLevels(engine: DatabaseEngineFamily, privilege: string): readonly GrantLevel[] | undefined {
-  return PRIVILEGES_BY_ENGINE[engine][privilege];
+/**
+ * The levels a (canonical) privilege can be granted at on an engine, or undefined when the engine has no such
+ * privilege. A dynamic privilege (MySQL 8.0+) is global only, and known when any of `lines` has it.
+ * @param lines the server lines the grant may run on (default: every line of the engine)
+ */
+export function privilegeLevels(engine: DatabaseEngineFamily, privilege: string, lines: readonly ServerLine[] = serverLinesOf(engine)): readonly GrantLevel[] | undefined {
+  const levels = PRIVILEGES_BY_ENGINE[engine][privilege];
+  if (levels !== undefined) return levels;
+  return isDynamicPrivilegeOn(lines, privilege) ? GLOBAL_ONLY : undefined;
 }
 
-/** Every privilege of the engine that applies at the level and that the RDS master user can grant, sorted. */
-export function expandAllPrivileges(engine: DatabaseEngineFamily, level: GrantLevel): string[] {
-  return Object.entries(PRIVILEGES_BY_ENGINE[engine])
+/**
+ * Whether the (canonical) privilege is one of the engine's static privileges. On MySQL any other global privilege is
+ * a dynamic one, kept in `mysql.global_grants` with its own grant option.
+ */
+export function isStaticPrivilege(engine: DatabaseEngineFamily, privilege: string): boolean {
+  return PRIVILEGES_BY_ENGINE[engine][privilege] !== undefined;
+}
+
+/**
+ * Whether the RDS master user can grant the (canonical) privilege on at least one of `lines`: a static one it holds
+ * `WITH GRANT OPTION`, or a dynamic one RDS gives it on that line.
+ */
+export function rdsMasterCanGrant(engine: DatabaseEngineFamily, privilege: string, lines: readonly ServerLine[] = serverLinesOf(engine)): boolean {
+  if (PRIVILEGES_BY_ENGINE[engine][privilege] !== undefined) return RDS_MASTER_GRANTABLE_PRIVILEGES.has(privilege);
+  return lines.some((line) => rdsMasterDynamicPrivileges(line).includes(privilege));
+}
+
+/**
+ * Every privilege of the engine that applies at the level and that the RDS master user can grant on every one of
+ * `lines`, sorted: what `ALL` means there. Dynamic privileges are global only, so `ALL` on `db.*` or `db.table` is
+ * static privileges alone (MySQL: 18 on a database; MariaDB: 18, its admin lacking `DELETE HISTORY`).
+ */
+export function expandAllPrivileges(engine: DatabaseEngineFamily, level: GrantLevel, lines: readonly ServerLine[] = serverLinesOf(engine)): string[] {
+  const staticPrivileges = Object.entries(PRIVILEGES_BY_ENGINE[engine])
     .filter(([name, levels]) => levels.includes(level) && RDS_MASTER_GRANTABLE_PRIVILEGES.has(name))
-    .map(([name]) => name)
-    .sort();
+    .map(([name]) => name);
+  const dynamicPrivileges =
+    level !== 'global' || lines.length === 0
+      ? []
+      : rdsMasterDynamicPrivileges(lines[0]).filter((name) => lines.every((line) => rdsMasterDynamicPrivileges(line).includes(name)));
+  return [...staticPrivileges, ...dynamicPrivileges].sort();
 }
 
-/** Every privilege name the engine knows, sorted (for error messages). */
-export function knownPrivileges(engine: DatabaseEngineFamily): string[] {
-  return Object.keys(PRIVILEGES_BY_ENGINE[engine]).sort();
+/** Every privilege name the engine knows, sorted (for error messages), with the dynamic ones the RDS master can grant on `lines`. */
+export function knownPrivileges(engine: DatabaseEngineFamily, lines: readonly ServerLine[] = serverLinesOf(engine)): string[] {
+  const dynamic = lines.flatMap((line) => rdsMasterDynamicPrivileges(line));
+  return [...new Set([...Object.keys(PRIVILEGES_BY_ENGINE[engine]), ...dynamic])].sort();
 }

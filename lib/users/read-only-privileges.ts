@@ -5,7 +5,8 @@
  * `LOCK TABLES` only locks tables the user can already read, and `CREATE TEMPORARY TABLES` makes tables private to the
  * session that vanish with it, so both are here. `EXECUTE` is not: a stored routine can write with its definer's rights.
  * `REPLICATION SLAVE` reads the binary log (every change to every database), which is reading, so it is here; a grant
- * of it on `*.*` is still reported as reading every database.
+ * of it on `*.*` is still reported as reading every database. Of MySQL's dynamic privileges, `SHOW_ROUTINE` (reads
+ * every routine's definition) and `XA_RECOVER_ADMIN` (lists prepared XA transactions) only read.
  */
 export const READ_ONLY_PRIVILEGES: ReadonlySet<string> = new Set([
   'SELECT',
@@ -18,6 +19,8 @@ export const READ_ONLY_PRIVILEGES: ReadonlySet<string> = new Set([
   'REPLICATION SLAVE',
   'BINLOG MONITOR',
   'SLAVE MONITOR',
+  'SHOW_ROUTINE',
+  'XA_RECOVER_ADMIN',
 ]);
 
 /** True for a (canonical) privilege that can change data, schema, routines, accounts or the server. */

@@ -3,6 +3,12 @@
  * of such a name would be created, converted (`adoptExistingUser`), granted to, or dropped when it leaves the
  * declaration: none of that may ever happen to them, so the names are refused, with no opt-in. Compared
  * case-insensitively, since the engines' own checks differ by version and platform.
+ *
+ * Reserved on every engine and version alike, on purpose: which of them a platform actually protects differs
+ * (`rdsproxyadmin` only on RDS for MySQL 9.7 and Aurora MySQL 8.4, `rds_superuser_role` from RDS for MySQL 8.0.36,
+ * `mariadb.sys` only on MariaDB), but a per-version list would only let a name through on the versions where the
+ * platform does not claim it yet, so that an engine upgrade would then make the deployed user collide. Reserving
+ * each everywhere costs a name nobody needs and takes no account the validation has to know the version for.
  * @see https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/Appendix.MySQL.CommonDBATasks.html#Appendix.MySQL.CommonDBATasks.users
  * @see https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/Appendix.MySQL.CommonDBATasks.privilege-model.html
  */

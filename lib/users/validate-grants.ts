@@ -1,13 +1,15 @@
 import type { DatabaseEngineFamily, PrivilegedAccessOptIn, UserGrant } from './database-user-spec';
 import { checkGrantTarget, formatGrantTarget, GrantTarget } from './grant-target';
 import { PrivilegedGrantFinding, privilegedGrantFinding } from './privileged-grants';
+import { isDynamicPrivilegeOn, serverLineName, serverLinesOf, type ServerLine } from './privilege-catalogues';
 import {
   ALL_PRIVILEGES,
   canonicalPrivilegeName,
   expandAllPrivileges,
+  isStaticPrivilege,
   knownPrivileges,
   privilegeLevels,
-  RDS_MASTER_GRANTABLE_PRIVILEGES,
+  rdsMasterCanGrant,
 } from './privileges';
 import type { DeclarationPath, ReportProblem } from './user-declaration';
 
@@ -25,6 +27,12 @@ export interface ValidatedOptIn {
 
 export interface GrantRuleContext {
   readonly engine: DatabaseEngineFamily;
+  /**
+   * The engine version the grants will run on (`8.4.8`, `8.0.mysql_aurora.3.10.3`, the live `SELECT VERSION()`),
+   * which decides the dynamic privileges there are and the RDS master can grant.
+   * @default - unknown: what any supported version of the engine allows; the provisioner checks again on the server
+   */
+  readonly engineVersion?: string;
   /** Skip the least-privilege rules (and the staleness of opt-ins): the set was declared by an earlier deploy. */
   readonly declaredBefore: boolean;
 }
@@ -54,8 +62,9 @@ export function validateGrants(
   context: GrantRuleContext,
   report: ReportProblem,
 ): { grants: ValidatedGrant[]; allowPrivileged?: ValidatedOptIn } {
-  const declared = declaredPrivileges(grants, ['grants'], context.engine, report);
-  const waivers = optIn === undefined ? [] : declaredPrivileges(optIn.grants, ['allowPrivileged', 'grants'], context.engine, report);
+  const scope: PrivilegeScope = { engine: context.engine, lines: serverLinesOf(context.engine, context.engineVersion) };
+  const declared = declaredPrivileges(grants, ['grants'], scope, report);
+  const waivers = optIn === undefined ? [] : declaredPrivileges(optIn.grants, ['allowPrivileged', 'grants'], scope, report);
   if (optIn !== undefined) checkReason(optIn, waivers.length, report);
   if (!context.declaredBefore) {
     const waived = new Set(waivers.map(privilegeKey));
@@ -72,8 +81,15 @@ function privilegeKey(entry: Pick<DeclaredPrivilege, 'target' | 'privilege'>): s
   return `${formatGrantTarget(entry.target)} ${entry.privilege}`;
 }
 
+/** The engine and the server lines a declaration may run on. */
+interface PrivilegeScope {
+  readonly engine: DatabaseEngineFamily;
+  readonly lines: readonly ServerLine[];
+}
+
 /** Every privilege of the list the engine has at its target and the RDS master user can grant, `ALL` expanded. */
-function declaredPrivileges(grants: readonly UserGrant[], path: DeclarationPath, engine: DatabaseEngineFamily, report: ReportProblem): DeclaredPrivilege[] {
+function declaredPrivileges(grants: readonly UserGrant[], path: DeclarationPath, scope: PrivilegeScope, report: ReportProblem): DeclaredPrivilege[] {
+  const { engine } = scope;
   const result: DeclaredPrivilege[] = [];
   grants.forEach((grant, grantIndex) => {
     const grantPath = [...path, grantIndex];
@@ -89,34 +105,47 @@ function declaredPrivileges(grants: readonly UserGrant[], path: DeclarationPath,
       const at = (privilege: string): DeclaredPrivilege => ({ target, privilege, grantIndex, privilegeIndex, declared });
       if (name === ALL_PRIVILEGES) {
         if (target.level === 'global') {
-          report([...grantPath, 'privileges', privilegeIndex], declared, 'ALL PRIVILEGES ON *.* includes SUPER, FILE and SHUTDOWN, which the RDS master user cannot grant; list the privileges instead');
+          report([...grantPath, 'privileges', privilegeIndex], declared, 'ALL PRIVILEGES ON *.* would include CREATE USER and every database, the mysql schema with its password hashes too; list the privileges instead');
         } else {
-          result.push(...expandAllPrivileges(engine, target.level).map(at));
+          result.push(...expandAllPrivileges(engine, target.level, scope.lines).map(at));
         }
         return;
       }
-      const problem = catalogueProblem(engine, name, target);
+      const problem = catalogueProblem(scope, name, target);
       if (problem === undefined) {
         result.push(at(name));
         return;
       }
-      // Never grantable: say what it would do when that is the point (SUPER, ROLE_ADMIN…), not the catalogue.
+      // Never grantable on any version: say what it would do when that is the point (SUPER, SYSTEM_USER…), not the catalogue.
       const finding = privilegedGrantFinding(engine, name, target);
-      const message = finding?.subject === 'privilege' ? `${name} ${finding.reason}: this project never grants it` : problem;
+      const message = finding?.subject === 'privilege' && !finding.waivable && finding.unreviewed !== true ? `${name} ${finding.reason}: this project never grants it` : problem;
       report([...grantPath, 'privileges', privilegeIndex], declared, message);
     });
   });
   return result;
 }
 
-/** Why the engine or the RDS master user rule the privilege out at the target, or undefined when a deploy can grant it. */
-function catalogueProblem(engine: DatabaseEngineFamily, name: string, target: GrantTarget): string | undefined {
-  const levels = privilegeLevels(engine, name);
+/** Why the engine, its version or the RDS master user rule the privilege out at the target, or undefined when a deploy can grant it. */
+function catalogueProblem(scope: PrivilegeScope, name: string, target: GrantTarget): string | undefined {
+  const { engine, lines } = scope;
+  const levels = privilegeLevels(engine, name, lines);
+  const where = lines.map(serverLineName).join(', ');
   if (levels === undefined) {
-    return `is not a ${engine === 'mysql' ? 'MySQL 8.0' : 'MariaDB'} privilege this project grants; known: ${knownPrivileges(engine).join(', ')}, ALL`;
+    if (engine === 'mariadb' && isDynamicPrivilegeOn(serverLinesOf('mysql'), name)) {
+      return `is a MySQL dynamic privilege, and this database's engine is MariaDB, which has none (GRANT ${name} is a syntax error there); remove it from this user`;
+    }
+    if (isDynamicPrivilegeOn(serverLinesOf(engine), name)) {
+      const elsewhere = serverLinesOf(engine).filter((line) => isDynamicPrivilegeOn([line], name));
+      return `is not a privilege of ${where}, this database's version; it exists on ${elsewhere.map(serverLineName).join(', ')}`;
+    }
+    return `is not a ${engine === 'mysql' ? 'MySQL' : 'MariaDB'} privilege this project grants; known: ${knownPrivileges(engine, lines).join(', ')}, ALL`;
   }
   if (!levels.includes(target.level)) return `can only be granted at the ${levels.join(' or ')} level, not on ${formatGrantTarget(target)}`;
-  if (!RDS_MASTER_GRANTABLE_PRIVILEGES.has(name)) return 'cannot be granted by the RDS master user, so no deploy could grant it';
+  if (!rdsMasterCanGrant(engine, name, lines)) {
+    return !isStaticPrivilege(engine, name)
+      ? `is withheld from the RDS master user on ${where}, so no deploy could grant it`
+      : 'cannot be granted by the RDS master user, so no deploy could grant it';
+  }
   return undefined;
 }
 

@@ -32,6 +32,12 @@ export interface ValidatedUser {
 export interface UserValidationContext {
   readonly engine: DatabaseEngineFamily;
   /**
+   * The engine version, when known: an environment's declared version at synth, the live server's in the
+   * provisioner. MySQL's dynamic privileges differ by version (8.0, 8.4, 9.7), and so does what RDS gives its master.
+   * @default - unknown: grants are checked against every supported version of the engine, and again at deploy
+   */
+  readonly engineVersion?: string;
+  /**
    * The database's master user name, which must never be declared as an IAM user.
    * @default - unknown here: the provisioner checks it at deploy, from the master secret, before the first statement
    */
@@ -91,7 +97,11 @@ export function checkUserDeclarations(declarations: readonly unknown[], context:
       if (seen.has(spec.username)) report(['username'], spec.username, 'is declared twice on this database; declare each user once');
       seen.add(spec.username);
     }
-    const { grants, allowPrivileged } = validateGrants(spec.grants, spec.allowPrivileged, { engine: context.engine, declaredBefore: context.declaredBefore ?? false }, report);
+    const { grants, allowPrivileged } = validateGrants(spec.grants, spec.allowPrivileged, {
+      engine: context.engine,
+      ...(context.engineVersion === undefined ? {} : { engineVersion: context.engineVersion }),
+      declaredBefore: context.declaredBefore ?? false,
+    }, report);
     users.push({
       username: spec.username,
       grants,

@@ -148,6 +148,30 @@ describe('planUserChanges', () => {
         },
         [],
       ],
+      [
+        'grants a declared MySQL dynamic privilege on *.* and sees it held as no change',
+        { desired: [spec('app', { grants: [{ privileges: ['show_routine'], on: '*.*' }] })], live: [liveIamUser('app', [onGlobal('SHOW_ROUTINE')])] },
+        [],
+      ],
+      [
+        'revokes a hand-made dynamic privilege like any other drift',
+        { desired: [spec('app', { grants: [{ privileges: ['SHOW_ROUTINE'], on: '*.*' }] })], live: [liveIamUser('app', [onGlobal('SHOW_ROUTINE'), onGlobal('XA_RECOVER_ADMIN')])] },
+        ["REVOKE XA_RECOVER_ADMIN ON *.* FROM 'app'@'%'"],
+      ],
+      [
+        // MySQL keeps the option per dynamic privilege: REVOKE GRANT OPTION ON *.* would leave it.
+        'sheds a hand-made grant option on a declared dynamic privilege by revoking it and granting it again',
+        { desired: [spec('app', { grants: [{ privileges: ['SHOW_ROUTINE'], on: '*.*' }] })], live: [liveIamUser('app', [onGlobal('SHOW_ROUTINE', true)])] },
+        ["REVOKE SHOW_ROUTINE ON *.* FROM 'app'@'%'", "GRANT SHOW_ROUTINE ON *.* TO 'app'@'%'"],
+      ],
+      [
+        'revokes GRANT OPTION on *.* for a static privilege held with it, next to a dynamic one shed the same way',
+        {
+          desired: [spec('app', { grants: [{ privileges: ['PROCESS', 'XA_RECOVER_ADMIN'], on: '*.*' }] })],
+          live: [liveIamUser('app', [onGlobal('PROCESS', true), onGlobal('XA_RECOVER_ADMIN', true)])],
+        },
+        ["REVOKE XA_RECOVER_ADMIN, GRANT OPTION ON *.* FROM 'app'@'%'", "GRANT XA_RECOVER_ADMIN ON *.* TO 'app'@'%'"],
+      ],
     ])('%s', (_case, scenario, expected) => {
       expect(sqlOf(scenario)).toEqual(expected);
     });

@@ -4,7 +4,9 @@ import { connectAsMaster, MasterConnectionError } from '../../lib/provisioning/m
 import { convergeUsers, runStatements } from '../../lib/provisioning/converge-users';
 import { detectServer, readLiveUserState } from '../../lib/provisioning/read-live-user-state';
 import type { DatabaseUserSpec } from '../../lib/users/database-user-spec';
-import { knownPrivileges, privilegeLevels, RDS_MASTER_GRANTABLE_PRIVILEGES } from '../../lib/users/privileges';
+import { serverLinesOf } from '../../lib/users/privilege-catalogues';
+import { privilegedGrantFinding } from '../../lib/users/privileged-grants';
+import { expandAllPrivileges } from '../../lib/users/privileges';
 import { describeEachEngine, useEmulator } from '../support/emulator';
 
 describeEachEngine('provisioning edges', (engine) => {
@@ -123,9 +125,9 @@ describeEachEngine('provisioning edges', (engine) => {
       try {
         await connection.query('CREATE DATABASE edge_db');
         await connection.query('CREATE TABLE edge_db.t (id INT)');
-        const globalPrivileges = knownPrivileges(engine).filter(
-          (privilege) => RDS_MASTER_GRANTABLE_PRIVILEGES.has(privilege) && privilegeLevels(engine, privilege)?.includes('global'),
-        );
+        // On MySQL these include the dynamic privileges the RDS master holds on the emulator's version.
+        const globalPrivileges = expandAllPrivileges(engine, 'global', serverLinesOf(engine, emulator.serverVersion));
+        const refusedWithoutOptIn = globalPrivileges.filter((privilege) => privilegedGrantFinding(engine, privilege, { level: 'global' }) !== undefined);
         const spec = (username: string, grants: DatabaseUserSpec['grants']): DatabaseUserSpec => ({
           username, grants, requireSsl: true, removalPolicy: 'drop', adoptExistingUser: false,
         });
@@ -136,8 +138,9 @@ describeEachEngine('provisioning edges', (engine) => {
             ...spec('every_global', [{ on: '*.*', privileges: [...globalPrivileges, 'REPLICATION CLIENT'] }]),
             allowPrivileged: {
               reason: 'round trip of every global privilege the master can grant',
-              // What the rules allow on *.* needs no opt-in: PROCESS, RELOAD, SHOW DATABASES, and on MySQL REPLICATION CLIENT.
-              grants: [{ on: '*.*', privileges: globalPrivileges.filter((privilege) => !['PROCESS', 'RELOAD', 'SHOW DATABASES', ...(engine === 'mysql' ? ['REPLICATION CLIENT'] : [])].includes(privilege)) }],
+              // What the rules allow on *.* needs no opt-in: PROCESS, RELOAD, SHOW DATABASES, on MySQL REPLICATION CLIENT
+              // and the reviewed dynamic privileges (SHOW_ROUTINE, XA_RECOVER_ADMIN, the FLUSH_ ones…).
+              grants: [{ on: '*.*', privileges: refusedWithoutOptIn }],
             },
           },
           spec('every_database', [{ on: 'edge_db.*', privileges: ['ALL'] }]),
@@ -148,6 +151,7 @@ describeEachEngine('provisioning edges', (engine) => {
         const first = await convergeUsers(connection, options);
         const second = await convergeUsers(connection, { ...options, dryRun: true });
 
+        expect(globalPrivileges).toEqual(expect.arrayContaining(engine === 'mysql' ? ['ROLE_ADMIN', 'SHOW_ROUTINE', 'XA_RECOVER_ADMIN'] : ['BINLOG MONITOR']));
         expect(first.counts).toMatchObject({ created: 3, granted: 3 });
         expect(second.plan.statements).toEqual([]);
       } finally {

@@ -7,13 +7,31 @@ describe('rds-iam rehearse', () => {
   it('prints one line per step and exits 0 when every step passes', async () => {
     const run = await runInProcess(['rehearse', 'RdsIamMysql-dev', '--app', cdkOut()]);
 
-    expect(run.stderr).toContain('rehearsing RdsIamMysql-dev');
+    // dev is Aurora MySQL: its provisioner's custom resource declares Engine mysql, so that is the emulator's engine.
+    expect(run.stderr).toContain("rehearsing RdsIamMysql-dev from");
+    expect(run.stderr).toContain("on the emulator, mysql (the stack's declared engine)");
     const stepLines = run.stdout.split('\n').filter((line) => /^\d\d:\d\d:\d\d\.\d{3} {2}(ok|FAIL)/.test(line));
     expect(stepLines).toHaveLength(10);
     expect(stepLines[0]).toMatch(/ok {4}create .* \d+ statements {2}Create SUCCESS$/);
     expect(run.stdout).toContain('RdsIamMysql-dev: all 10 steps passed');
     expect(run.exitCode).toBe(0);
   }, 180_000);
+
+  it('runs on the engine --engine names instead, the same lifecycle passing', async () => {
+    const run = await runInProcess(['rehearse', 'RdsIamMysql-dev', '--app', cdkOut(), '--engine', 'mariadb']);
+
+    expect(run.stderr).toContain('on the emulator, mariadb (--engine)');
+    expect(run.stdout).toContain('RdsIamMysql-dev: all 10 steps passed');
+    expect(run.exitCode).toBe(0);
+  }, 180_000);
+
+  it('refuses an engine the emulator does not run, naming the ones it does, before starting anything', async () => {
+    const run = await runInProcess(['rehearse', 'RdsIamMysql-dev', '--app', cdkOut(), '--engine', 'postgres']);
+
+    expect(run.exitCode).not.toBe(0);
+    expect(run.stderr).toContain('must be one of mariadb, mysql');
+    expect(run.stderr).not.toContain('rehearsing');
+  });
 
   it('names the stacks the assembly has when asked for another, and exits 1', async () => {
     const run = await runInProcess(['rehearse', 'RdsIamMysql-qa', '--app', cdkOut()]);

@@ -1,12 +1,15 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
+import type { EmulatorEngine } from '../../emulator';
 import { CliFailure, ExitCode, type CliContext } from '../cli-context';
+import { parseEngine } from '../flag-parsers';
 import { runCommand, type CommandResult } from '../run-command';
 
 interface RehearseFlags {
   readonly app: string;
   /** The same as the positional argument, as `plan`, `apply` and `local` name a stack. */
   readonly stack?: string;
+  readonly engine?: EmulatorEngine;
   readonly debug?: boolean;
 }
 
@@ -30,8 +33,9 @@ export function registerRehearseCommand(program: Command, context: CliContext, o
     .argument('[stack]', 'the stack name, e.g. RdsIamMysql-dev (or --stack)')
     .option('--stack <name>', 'the stack name, as plan, apply and local take it')
     .option('--app <dir>', 'the cloud assembly directory cdk synth wrote', 'cdk.out')
+    .option('--engine <engine>', "mysql or mariadb (default: the engine the stack's database declares)", parseEngine)
     .option('--debug', 'on failure, also print the underlying causes')
-    .addHelpText('after', '\nExample:\n  npx cdk synth && npx rds-iam rehearse RdsIamMysql-dev')
+    .addHelpText('after', '\nExamples:\n  npx cdk synth && npx rds-iam rehearse RdsIamMysql-dev\n  npx rds-iam rehearse --stack RdsIamMysql-staging --engine mariadb')
     .action(async (stack: string | undefined, flags: RehearseFlags) =>
       onResult(await runCommand(context, 'rehearse', flags, () => rehearse(stackNameOf(stack, flags), flags, context))),
     );
@@ -47,14 +51,19 @@ function stackNameOf(argument: string | undefined, flags: RehearseFlags): string
 }
 
 async function rehearse(stackName: string, flags: RehearseFlags, context: CliContext): Promise<CommandResult> {
-  const [{ rehearseStack }, { formatStep, formatSummary }] = await Promise.all([
+  const [{ rehearseStack }, { formatStep, formatSummary }, { rehearsalEngine }] = await Promise.all([
     import('../../rehearsal/rehearse-stack'),
     import('../../rehearsal/rehearsal-report'),
+    import('../../rehearsal/declared-engine'),
   ]);
-  context.stderr.write(`rehearsing ${stackName} from ${flags.app} on the emulator...\n`);
+  const assemblyDirectory = resolve(flags.app);
+  const { engine, source } = await rehearsalEngine(assemblyDirectory, stackName, flags.engine);
+  const on = engine === undefined ? "the emulator's default engine" : `${engine} (${source === 'requested' ? '--engine' : "the stack's declared engine"})`;
+  context.stderr.write(`rehearsing ${stackName} from ${flags.app} on the emulator, ${on}...\n`);
   const report = await rehearseStack({
-    assemblyDirectory: resolve(flags.app),
+    assemblyDirectory,
     stackName,
+    ...(engine === undefined ? {} : { emulator: { engine } }),
     onStep: (step) => context.stdout.write(`${formatStep(step)}\n`),
   });
   context.stdout.write(formatSummary(report));
