@@ -4,10 +4,9 @@
  *
  *   npx tsx bench/synth-vs-cdk-rds-sql.ts [runs=5] [scaleUsers=1000]
  *
- * Every run is the real CLI (`npx cdk synth --quiet`). "fresh cdk.out": a new output directory each run, so ours
- * pays for esbuild every time (cdk-rds-sql ships a prebuilt handler and only copies it). "warm cdk.out": the same
- * directory every run, as when you synthesize again in your checkout (our bundles are reused when their inputs have
- * not changed). `--no-validation` leaves out aws-cdk-lib's built-in CloudFormation linter in both apps. Variants
+ * Every run is the real CLI (`npx cdk synth --quiet`). "fresh cdk.out": a new output directory each run, so both
+ * copy their prebuilt handlers into it (ours from dist/lambda, checked against its sources' fingerprint; cdk-rds-sql's
+ * from its package). "warm cdk.out": the same directory every run, as when you synthesize again in your checkout. `--no-validation` leaves out aws-cdk-lib's built-in CloudFormation linter in both apps. Variants
  * are interleaved run by run so a busy machine slows them alike; the table shows the median, min and max wall time.
  */
 import { spawnSync } from 'node:child_process';

@@ -7,7 +7,10 @@ import { IamDatabaseStack } from '../../app/stacks/iam-database-stack';
 import { CDK_JSON_CONTEXT } from './cdk-json-context';
 import type { SynthesizedTemplate } from '../../lib/review/cloudformation-template';
 
-/** cdk.json's context plus what makes NodejsFunction skip esbuild: for tests about the template, not the bundle. */
+/**
+ * cdk.json's context plus what makes bundling assets (NodejsFunction and the like) skip their bundling: for tests about
+ * the template. This library's own functions deploy prebuilt bundles and are not affected.
+ */
 export const SKIP_BUNDLING_CONTEXT = { ...CDK_JSON_CONTEXT, 'aws:cdk:bundling-stacks': [] as string[] };
 
 /**
