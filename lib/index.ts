@@ -23,4 +23,4 @@ export * from './constructs/existing-iam-auth-database';
 export * from './constructs/database-iam-auth-properties';
 export * from './review';
 // The `rds-iam` CLI, callable in process: runCli(['node', 'rds-iam', 'plan', …]) resolves to the exit code.
-export { runCli } from './cli/program';
+export { runCli } from './cli/run-cli';
