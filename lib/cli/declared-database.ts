@@ -70,7 +70,16 @@ export async function readDeclaredDatabase(flags: DeclarationFlags): Promise<Dec
 
 /** This repository's environment, as the stack `npx cdk synth` makes of it would be read. */
 export async function declaredDatabaseOfEnvironment(name: string): Promise<DeclaredDatabase> {
-  const environments = await import('../../app/environments');
+  // This repository's app is not part of the package: an installed rds-iam names stacks instead.
+  const environments = await import('../../app/environments').catch((cause: unknown) => {
+    throw new CliFailure(
+      'RDS_IAM_CLI_USAGE',
+      `--env ${name.slice(0, 64)}: --env names the environments of the rds-iam-mysql repository's own app, which an ` +
+        'installed package does not include. Fix: give --stack <name> (from --app cdk.out) or --template <file>',
+      1,
+      { cause },
+    );
+  });
   const environment = environments.getEnvironment(name);
   const stackName = environments.environmentStackName(environment);
   const database = environment.database;

@@ -102,4 +102,11 @@ describe('the packed library in a fresh CDK app', () => {
     expect(planned.stdout).toContain("GRANT SELECT ON `orders`.* TO 'orders_report'@'%';");
     expect(planned.stderr).toContain(`stack Orders at localhost:${emulator().port}: 4 statement(s)`);
   });
+
+  it('says that --env belongs to the repository, not the package, and what to give instead', () => {
+    const refused = run(join(app, 'node_modules', '.bin', 'rds-iam'), ['plan', '--env', 'dev', '--hostname', '127.0.0.1'], app);
+
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toContain('an installed package does not include. Fix: give --stack <name> (from --app cdk.out) or --template <file>');
+  });
 });
