@@ -21,6 +21,9 @@ export * from './provisioning/master-secret';
 export * from './provisioning/read-live-user-state';
 export * from './constructs/existing-iam-auth-database';
 export * from './constructs/database-iam-auth-properties';
+export * from './constructs/iam-auth-database-proxy';
+export * from './constructs/proxy-target';
+export * from './proxy/db-proxy-name';
 export * from './review';
 // The `rds-iam` CLI, callable in process: runCli(['node', 'rds-iam', 'plan', …]) resolves to the exit code.
 export { runCli } from './cli/run-cli';

@@ -1,4 +1,5 @@
 import type { DatabaseEngineFamily, PrivilegedAccessOptIn, UserGrant, UserRemovalPolicy, WarningAcknowledgement } from '../../lib';
+import type { ProxyConfig } from './proxy-config';
 
 /**
  * The typed shape of one deployment environment: where it lives, which database it uses and who may connect.
@@ -167,4 +168,9 @@ export interface EnvironmentConfig {
   readonly region: string;
   readonly database: DatabaseConfig;
   readonly users: readonly DeclaredUserConfig[];
+  /**
+   * An RDS Proxy in front of the database with end-to-end IAM authentication, carrying some of `users`.
+   * @default - no proxy
+   */
+  readonly proxy?: ProxyConfig;
 }

@@ -6,6 +6,7 @@ import type { DatabaseConfig, DeclaredUserConfig, EnvironmentConfig, ExistingDat
 import { SHIPPED_ENVIRONMENTS } from './shipped-environments';
 
 export * from './environment-config';
+export * from './proxy-config';
 
 export class UnknownEnvironmentError extends Error {
   public readonly code = 'RDS_IAM_UNKNOWN_ENVIRONMENT';

@@ -43,6 +43,8 @@ const dev: EnvironmentConfig = {
       ],
     },
   ],
+  // The API reaches the database through RDS Proxy, signing its tokens for the proxy endpoint.
+  proxy: { name: 'orders-dev-proxy', users: [{ username: 'app_rw', connectRoles: ['OrdersApi'] }] },
 };
 
 const staging: EnvironmentConfig = {

@@ -2,12 +2,14 @@ import { CfnOutput, Fn, Stack, StackProps, Tokenization } from 'aws-cdk-lib';
 import { AccountPrincipal, IRole, Role } from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
 import { DatabaseUserProvisioner, describeProblems, IamDatabaseDeclarationError, IamDatabaseUser, UserSpecValidationError } from '../../lib';
-import type { IIamAuthDatabase } from '../../lib';
+import type { IamAuthDatabaseProxy, IIamAuthDatabase, ProxyTargetDatabase } from '../../lib';
+import { describeProxyConfigProblems, proxyConfigProblems } from '../environments/proxy-config-problems';
 import type { EnvironmentConfig } from '../environments/environment-config';
 import { checkEnvironmentUsers, declaredUserSpec, isExistingDatabase } from '../environments';
 import { auroraMysqlEngineVersion, instanceEngineVersion, UnsupportedEngineVersionError } from '../environments/engine-versions';
 import { newAuroraMysqlCluster, newRdsInstance } from './new-database';
 import { existingDatabase } from './existing-database';
+import { newEnvironmentProxy } from './environment-proxy';
 import { suppressDatabaseFindings, suppressExistingDatabaseFindings, suppressProvisionerFindings } from './nag-suppressions';
 
 export interface IamDatabaseStackProps extends StackProps {
@@ -31,6 +33,10 @@ export class IamDatabaseStack extends Stack {
   public readonly users: ReadonlyMap<string, IamDatabaseUser>;
   /** Roles created by this stack, by their name in the config. */
   public readonly connectRoles: ReadonlyMap<string, Role>;
+  /** The RDS Proxy in front of the database, when the environment declares one. */
+  public readonly proxy?: IamAuthDatabaseProxy;
+  /** The cluster or instance this stack created, as a proxy target. */
+  private createdDatabase?: ProxyTargetDatabase;
 
   constructor(scope: Construct, id: string, props: IamDatabaseStackProps) {
     const { environmentConfig: environment, ...stackProps } = props;
@@ -42,6 +48,7 @@ export class IamDatabaseStack extends Stack {
     this.environmentConfig = environment;
     this.validateDeclaredUsers();
     this.validateEngineVersion();
+    this.validateProxyConfig();
     this.database = this.newDatabase();
     const { database: databaseConfig } = environment;
     this.provisioner = new DatabaseUserProvisioner(this, 'UserProvisioner', {
@@ -53,6 +60,8 @@ export class IamDatabaseStack extends Stack {
     const createdRoles = new Map<string, Role>();
     const importedRoles = new Map<string, IRole>();
     const users = new Map<string, IamDatabaseUser>();
+    const connectRole = (name: string) => createdRoles.get(name) ?? this.newConnectRole(name, createdRoles);
+    const importedRole = (arn: string) => importedRoles.get(arn) ?? this.importConnectRole(arn, importedRoles);
     for (const declared of environment.users) {
       const user = new IamDatabaseUser(this, `User-${declared.username}`, {
         provisioner: this.provisioner,
@@ -60,15 +69,16 @@ export class IamDatabaseStack extends Stack {
         acknowledgeWarnings: declared.acknowledgeWarnings,
       });
       users.set(declared.username, user);
-      for (const roleName of declared.connectRoles ?? []) {
-        user.grantConnect(createdRoles.get(roleName) ?? this.newConnectRole(roleName, createdRoles));
-      }
-      for (const roleArn of declared.connectRoleArns ?? []) {
-        user.grantConnect(importedRoles.get(roleArn) ?? this.importConnectRole(roleArn, importedRoles));
-      }
+      for (const roleName of declared.connectRoles ?? []) user.grantConnect(connectRole(roleName));
+      for (const roleArn of declared.connectRoleArns ?? []) user.grantConnect(importedRole(roleArn));
     }
     this.users = users;
     this.connectRoles = createdRoles;
+    if (environment.proxy !== undefined) {
+      const target = this.createdDatabase ?? (isExistingDatabase(databaseConfig) ? databaseConfig : undefined);
+      if (target === undefined) throw new Error('unreachable: a database is either created or existing');
+      this.proxy = newEnvironmentProxy(this, { config: environment.proxy, provisioner: this.provisioner, target, users, connectRole, importedRole });
+    }
     this.addOutputs();
   }
 
@@ -98,6 +108,16 @@ export class IamDatabaseStack extends Stack {
     }
   }
 
+  /** The environment's `proxy`, checked before anything is built, with the config's field names. */
+  private validateProxyConfig(): void {
+    const problems = proxyConfigProblems(this.environmentConfig);
+    if (problems.length === 0) return;
+    throw new IamDatabaseDeclarationError(
+      this,
+      `environment ${JSON.stringify(this.environmentConfig.name)}: invalid proxy declaration:\n${describeProxyConfigProblems(problems)}`,
+    );
+  }
+
   /**
    * Without this override a stack with an explicit account and region looks its Availability Zones up in AWS at
    * synth, which needs credentials and network. A new VPC takes the region's first zones at deploy time
@@ -117,11 +137,13 @@ export class IamDatabaseStack extends Stack {
       case 'aurora-mysql-cluster': {
         const created = newAuroraMysqlCluster(this, config);
         suppressDatabaseFindings(created, config);
+        this.createdDatabase = created.construct;
         return created.database;
       }
       case 'rds-instance': {
         const created = newRdsInstance(this, config);
         suppressDatabaseFindings(created, config);
+        this.createdDatabase = created.construct;
         return created.database;
       }
       case 'existing-cluster':

@@ -10,6 +10,8 @@ export interface DatabaseTargetFlags {
   readonly instance?: string;
   /** An endpoint given directly (RDS, or any MySQL-compatible server with `--ca`). */
   readonly hostname?: string;
+  /** An RDS Proxy by name, or (`true`) the proxy of the `--env` environment. */
+  readonly proxy?: string | true;
   readonly port?: number;
   readonly reader?: boolean;
   readonly region?: string;
@@ -48,6 +50,11 @@ export async function resolveDatabaseTarget(
   declaration?: DeclaredDatabase,
 ): Promise<DatabaseTarget> {
   const direct = [flags.hostname, flags.cluster, flags.instance].filter((value) => value !== undefined);
+  if (flags.proxy !== undefined) {
+    const environment = flags.env === undefined ? undefined : (await import('../../app/environments')).getEnvironment(flags.env);
+    const { resolveProxyTarget } = await import('./proxy-database-target');
+    return resolveProxyTarget(flags, environment, flags.region ?? environment?.region, context);
+  }
   if (direct.length > 1) {
     throw new CliFailure('RDS_IAM_CLI_USAGE', 'give only one of --hostname, --cluster and --instance');
   }
@@ -59,7 +66,7 @@ export async function resolveDatabaseTarget(
   if (direct.length === 0 && declared === undefined) {
     throw new CliFailure(
       'RDS_IAM_CLI_USAGE',
-      'which database? give --cluster <id>, --instance <id>, --env <name> or --hostname <endpoint>',
+      'which database? give --cluster <id>, --instance <id>, --proxy <name>, --env <name> or --hostname <endpoint>',
     );
   }
   const region = flags.region ?? declared?.region;

@@ -14,6 +14,8 @@ import { userSetOfTemplate } from './template-user-set';
 export interface DeclaredDatabase {
   /** For messages: `environment dev`, `stack Orders`. */
   readonly label: string;
+  /** Set when the declaration is one of this repository's environments (`--env`). */
+  readonly environmentName?: string;
   readonly stackName: string;
   /** @default - the AWS SDK's (AWS_REGION, profile) */
   readonly region?: string;
@@ -90,6 +92,7 @@ export async function declaredDatabaseOfEnvironment(name: string): Promise<Decla
         : { stack: { name: stackName, kind: database.kind === 'aurora-mysql-cluster' ? 'cluster' : 'instance' } };
   return {
     label: `environment ${environment.name}`,
+    environmentName: environment.name,
     stackName,
     region: environment.region,
     account: environment.account,

@@ -54,13 +54,11 @@ export function summarizeAuthToken(token: string): AuthTokenSummary {
   const match = /^(?<host>[^/:]+):(?<port>\d+)\/\?(?<query>.+)$/.exec(token);
   if (!match?.groups) throw new Error('not an RDS IAM auth token: expected host:port/?Action=connect&…');
   const query = new URLSearchParams(match.groups.query);
-  const amzDate = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(query.get('X-Amz-Date') ?? '');
+  const signedAt = parseAmzDate(query.get('X-Amz-Date') ?? '');
   const expires = Number(query.get('X-Amz-Expires'));
-  if (!amzDate || !Number.isInteger(expires) || query.get('Action') !== 'connect') {
+  if (signedAt === undefined || !Number.isInteger(expires) || query.get('Action') !== 'connect') {
     throw new Error('not an RDS IAM auth token: missing Action=connect, X-Amz-Date or X-Amz-Expires');
   }
-  const [, year, month, day, hour, minute, second] = amzDate.map(Number);
-  const signedAt = new Date(Date.UTC(year, month - 1, day, hour, minute, second));
   return {
     host: match.groups.host,
     port: Number(match.groups.port),
@@ -69,6 +67,16 @@ export function summarizeAuthToken(token: string): AuthTokenSummary {
     expiresAt: new Date(signedAt.getTime() + expires * 1000),
     parameterNames: [...query.keys()],
   };
+}
+
+/** `X-Amz-Date` (`yyyymmddThhmmssZ`, UTC) as a date, or undefined when it is not a real moment in that form. */
+export function parseAmzDate(text: string): Date | undefined {
+  const match = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(text);
+  if (match === null) return undefined;
+  const [year, month, day, hour, minute, second] = match.slice(1).map(Number);
+  const date = new Date(Date.UTC(year, month - 1, day, hour, minute, second));
+  const exact = date.getUTCMonth() === month - 1 && date.getUTCDate() === day && hour < 24 && minute < 60 && second < 60;
+  return exact ? date : undefined;
 }
 
 const TOKEN_LIKE = /[^\s'"`]*X-Amz-[A-Za-z-]+=[^\s'"`]*/g;

@@ -49,10 +49,18 @@ export interface IIamAuthDatabase {
  * @see https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/UsingWithRDS.IAMDBAuth.IAMPolicy.html
  */
 export function databaseUserArn(database: IIamAuthDatabase, username: string): string {
-  return database.stack.formatArn({
+  return dbUserArn(database.stack, database.resourceId, username);
+}
+
+/**
+ * `arn:<partition>:rds-db:<region>:<account>:dbuser:<resource id>/<username>` in `stack`'s account and region, for a
+ * database resource id (`cluster-…`, `db-…`) or an RDS Proxy's (`prx-…`).
+ */
+export function dbUserArn(stack: Stack, resourceId: string, username: string): string {
+  return stack.formatArn({
     service: 'rds-db',
     resource: 'dbuser',
-    resourceName: `${database.resourceId}/${username}`,
+    resourceName: `${resourceId}/${username}`,
     arnFormat: ArnFormat.COLON_RESOURCE_NAME,
   });
 }

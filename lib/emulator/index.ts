@@ -5,3 +5,4 @@ export { DEFAULT_TEST_CREDENTIALS, EMULATOR_ENGINES, type EmulatorEngine, type E
 export { EmulatorError, type EmulatorErrorCode } from './emulator-error';
 export { emulatorSummary, type EmulatorSummary } from './emulator-summary';
 export { followPluginLog } from './error-log-follower';
+export * from './proxy';

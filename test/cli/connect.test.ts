@@ -2,7 +2,7 @@ import { DBClusterNotFoundFault, DescribeDBClustersCommand, DescribeDBInstancesC
 import { mockClient } from 'aws-sdk-client-mock';
 import type { Connection } from 'mysql2/promise';
 import { connectAsAdmin, createIamUser, describeEachEngine, useEmulator } from '../support/emulator';
-import { setEnvironment, runInProcess } from './in-process-cli';
+import { emulatorCredentialsEnvironment, setEnvironment, runInProcess } from './in-process-cli';
 import { cleanAwsEnvironment, runBuiltCli } from './run-built-cli';
 
 const rds = mockClient(RDSClient);
@@ -21,15 +21,7 @@ describeEachEngine('rds-iam connect', (engine) => {
     await admin.query("INSERT INTO shop.orders VALUES (1, 'teapot', '2024-05-01'), (2, 'kettle', NULL)");
     await admin.query("GRANT SELECT, INSERT ON shop.* TO ?@'%'", [USER]);
     // The default credential chain of the CLI signs with the emulator's test credentials.
-    restoreEnvironment = setEnvironment({
-      AWS_ACCESS_KEY_ID: emulator().accessKeyId,
-      AWS_SECRET_ACCESS_KEY: emulator().secretAccessKey,
-      AWS_SESSION_TOKEN: undefined,
-      AWS_PROFILE: undefined,
-      AWS_CONFIG_FILE: '/dev/null',
-      AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
-      AWS_EC2_METADATA_DISABLED: 'true',
-    });
+    restoreEnvironment = setEnvironment(emulatorCredentialsEnvironment(emulator()));
   });
 
   afterAll(async () => {

@@ -51,3 +51,19 @@ export function setEnvironment(variables: Readonly<Record<string, string | undef
   apply(variables);
   return () => apply(saved);
 }
+
+/**
+ * The environment in which the CLI's default credential chain signs with the emulator's test credentials and
+ * nothing else (no profile, no config files, no instance metadata). Pass it to {@link setEnvironment}.
+ */
+export function emulatorCredentialsEnvironment(emulator: { readonly accessKeyId: string; readonly secretAccessKey: string }): Record<string, string | undefined> {
+  return {
+    AWS_ACCESS_KEY_ID: emulator.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: emulator.secretAccessKey,
+    AWS_SESSION_TOKEN: undefined,
+    AWS_PROFILE: undefined,
+    AWS_CONFIG_FILE: '/dev/null',
+    AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+    AWS_EC2_METADATA_DISABLED: 'true',
+  };
+}

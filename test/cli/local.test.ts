@@ -36,10 +36,12 @@ describeEachEngine('rds-iam local', (engine) => {
     // Act
     const printed = await readUntilReady(child);
     const exportLine = printed.find((line) => line.trim().startsWith('export AWS_ACCESS_KEY_ID='))!.trim();
-    const loginLines = printed.filter((line) => line.trim().startsWith('npx rds-iam connect ')).map((line) => line.trim());
+    const connectLines = printed.filter((line) => line.trim().startsWith('npx rds-iam connect ')).map((line) => line.trim());
+    const loginLines = connectLines.filter((line) => !line.includes(' --via '));
+    const proxyLines = connectLines.filter((line) => line.includes(' --via '));
     const caFile = /--ca (\S+)/.exec(loginLines[0])![1];
     const logins = await Promise.all(
-      loginLines.map((line) =>
+      [...loginLines, ...proxyLines].map((line) =>
         runProgram('bash', ['-c', `${exportLine}; ${line} --execute 'SELECT CURRENT_USER() AS who'`], {
           env: cleanAwsEnvironment(),
         }),
@@ -53,9 +55,13 @@ describeEachEngine('rds-iam local', (engine) => {
     expect(printed[0]).toMatch(new RegExp(`^Environment ${ENVIRONMENT} is running locally: ${declared.length} IAM users provisioned`));
     expect(printed[1]).toMatch(new RegExp(`^  server ${engine} \\d+\\.\\d+\\.\\d+`));
     expect(loginLines).toHaveLength(declared.length);
+    // Through the RDS Proxy the environment declares (emulated), as the users it carries.
+    const proxied = getEnvironment(ENVIRONMENT).proxy?.users.map((user) => user.username) ?? [];
+    expect(proxyLines).toHaveLength(proxied.length);
+    proxyLines.forEach((line) => expect(line).toMatch(/--hostname \S+\.proxy-\S+\.rds\.amazonaws\.com --port 3306 --via 127\.0\.0\.1:\d+ /));
     logins.forEach((login, index) => {
       expect(login.stderr).toBe('');
-      expect(login.stdout).toContain(`| ${declared[index]}@% |`);
+      expect(login.stdout).toContain(`| ${[...declared, ...proxied][index]}@% |`);
       expect(login.exitCode).toBe(0);
     });
     expect(exitCode).toBe(0);

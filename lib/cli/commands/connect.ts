@@ -40,6 +40,7 @@ export function registerConnectCommand(program: Command, context: CliContext, on
     .option('--cluster <id>', 'DB cluster identifier (Aurora)')
     .option('--instance <id>', 'DB instance identifier (RDS for MySQL / MariaDB)')
     .option('--env <name>', "an environment of the project's config (app/environments)")
+    .option('--proxy [name]', 'an RDS Proxy (through DescribeDBProxies); without a name, the proxy of --env')
     .option('--hostname <endpoint>', 'the endpoint itself; a non-RDS server also needs --ca')
     .option('--port <port>', 'database port (default: from the RDS API, else 3306)', parsePort)
     .option('--reader', "use the cluster's reader endpoint")
@@ -58,6 +59,7 @@ export function registerConnectCommand(program: Command, context: CliContext, on
       '\nExamples:\n' +
         '  rds-iam connect --cluster orders --username app_rw --database orders\n' +
         '  rds-iam connect --env dev --username reporting_ro --execute "SELECT CURRENT_USER()"\n' +
+        '  rds-iam connect --env dev --proxy --username app_rw   # through the environment\'s RDS Proxy\n' +
         '  rds-iam connect --instance shop --username app --via 127.0.0.1:13306   # through an SSH tunnel',
     )
     .action(async (flags: ConnectFlags) => onResult(await runCommand(context, 'connect', flags, () => connect(flags, context))));

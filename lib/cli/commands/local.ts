@@ -45,11 +45,19 @@ async function runLocal(flags: LocalFlags, context: CliContext): Promise<Command
   const declared = await readDeclaredDatabase(flags.stack === undefined && flags.template === undefined ? { env: 'dev', ...flags } : flags);
   const { startEmulator, followPluginLog } = await import('../../emulator');
   const engine = flags.engine ?? declared.engine ?? 'mysql';
-  context.stderr.write(`starting the ${engine} emulator for ${declared.label}...\n`);
+  context.stderr.write(`starting the ${engine} emulator for ${declared.label}...
+`);
   const emulator = await startEmulator({ engine, region: declared.region, port: flags.port });
+  // An RDS Proxy is known from this repository's environments only (a template does not say how the app uses it).
+  const environment = declared.environmentName === undefined
+    ? undefined
+    : (await import('../../../app/environments')).getEnvironment(declared.environmentName);
+  const { startLocalProxy, proxyLoginInstructions } = await import('../local-proxy');
+  let proxy: Awaited<ReturnType<typeof startLocalProxy>>;
   try {
     const statements = await provision(emulator, declared);
-    context.stdout.write(loginInstructions(emulator, declared, statements));
+    proxy = environment && (await startLocalProxy(emulator, environment, context));
+    context.stdout.write(loginInstructions(emulator, declared, statements, proxy && environment && proxyLoginInstructions(proxy, environment)));
     const stopFollowing = followPluginLog(emulator.errorLogFile, (line) => context.stderr.write(`${line}\n`));
     const signal = await Promise.race([context.untilInterrupted(), emulator.exited.then(() => undefined)]);
     stopFollowing();
@@ -60,6 +68,7 @@ async function runLocal(flags: LocalFlags, context: CliContext): Promise<Command
     context.stderr.write(`stopped (${signal})\n`);
     return 0;
   } finally {
+    await proxy?.stop();
     await emulator.stop();
   }
 }
@@ -92,7 +101,7 @@ async function provision(emulator: RunningEmulator, declared: DeclaredDatabase):
   }
 }
 
-function loginInstructions(emulator: RunningEmulator, declared: DeclaredDatabase, statements: number): string {
+function loginInstructions(emulator: RunningEmulator, declared: DeclaredDatabase, statements: number, proxySection = ''): string {
   const connectFlags = `--hostname ${emulator.endpointHost} --port ${emulator.port} --ca ${emulator.caFile}`;
   const lines = [
     `${declared.label[0].toUpperCase()}${declared.label.slice(1)} is running locally: ${declared.users.length} IAM users provisioned (${statements} statements).`,
@@ -109,6 +118,7 @@ function loginInstructions(emulator: RunningEmulator, declared: DeclaredDatabase
     `  MYSQL_PWD="$(npx rds-iam token --hostname ${emulator.endpointHost} --port ${emulator.port} --username ${declared.users[0]?.username ?? 'USER'})" ` +
       `mariadb --host=${emulator.endpointHost} --port=${emulator.port} --user=${declared.users[0]?.username ?? 'USER'} --protocol=TCP --ssl-ca=${emulator.caFile} --ssl-verify-server-cert`,
     '',
+    ...(proxySection === '' ? [] : [proxySection.trimEnd(), '']),
     'Refused logins are explained below. Press Ctrl-C to stop the emulator.',
   ];
   return `${lines.join('\n')}\n`;
