@@ -3,8 +3,8 @@
  *
  *   npx tsx bench/lambda-bundle.ts [runs]
  *
- * Our handler is bundled the way the construct bundles it (lib/constructs/bundled-handler.ts: esbuild, minified,
- * CommonJS, node24 target, `@aws-sdk/*` left to the Lambda runtime). cdk-rds-sql ships a prebuilt `index.js` plus a
+ * Our handler is the prebuilt bundle the constructs deploy (`dist/lambda/provisioner`, written by `npm run build`
+ * with scripts/bundle-lambdas.ts: esbuild, minified, CommonJS, node24 target, `@aws-sdk/*` left to the Lambda runtime). cdk-rds-sql ships a prebuilt `index.js` plus a
  * CA bundle `global-bundle.pem` as its Lambda asset; both are counted.
  *
  * Each run is a fresh `node` process; the figures are medians. `@aws-sdk/*` is provided by the Lambda runtime and not
@@ -24,26 +24,16 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { buildSync } from 'esbuild';
+import { builtLambdaBundle } from '../lib/constructs/lambda-bundle';
+import { CDK_RDS_SQL, peerPackageDir } from './peer-packages';
 
 const runs = Number(process.argv[2] ?? 15);
 const root = path.join(__dirname, '..');
 const workDir = mkdtempSync(path.join(tmpdir(), 'rds-iam-lambda-bundle-'));
 
-function bundleOurHandler(): string {
-  const outdir = path.join(workDir, 'ours');
-  buildSync({
-    entryPoints: [path.join(root, 'lambda', 'provisioner', 'index.ts')],
-    outfile: path.join(outdir, 'index.js'),
-    bundle: true,
-    minify: true,
-    sourcemap: false,
-    platform: 'node',
-    target: 'node24',
-    format: 'cjs',
-    external: ['@aws-sdk/*'],
-    logLevel: 'error',
-  });
-  return outdir;
+/** The bundle the constructs deploy, as `npm run build` wrote it (rebuilt here if its sources changed). */
+function ourHandlerDir(): string {
+  return builtLambdaBundle('provisioner');
 }
 
 /** mysql2/promise alone, bundled like our handler: what cdk-rds-sql initializes on its first MySQL event. */
@@ -59,7 +49,7 @@ function bundleMysqlDriver(): string {
 }
 
 function theirAssetDir(): string {
-  return path.join(path.dirname(require.resolve('cdk-rds-sql/package.json')), 'lib', 'handler');
+  return path.join(peerPackageDir(CDK_RDS_SQL), 'lib', 'handler');
 }
 
 function assetSize(dir: string): { files: number; bytes: number; gzipBytes: number } {
@@ -118,7 +108,7 @@ function median(values: number[]): number {
 function main(): void {
   const preload = writeSdkStub();
   const mysqlDriver = bundleMysqlDriver();
-  const ourDir = bundleOurHandler();
+  const ourDir = ourHandlerDir();
   const theirDir = theirAssetDir();
   const candidates = [
     {
@@ -128,7 +118,7 @@ function main(): void {
       ready: firstEventOf(path.join(ourDir, 'index.js')),
     },
     {
-      name: `cdk-rds-sql ${require('cdk-rds-sql/package.json').version} handler`,
+      name: `cdk-rds-sql ${CDK_RDS_SQL.version} handler`,
       dir: theirDir,
       init: requireOf(path.join(theirDir, 'index.js')),
       ready: requireOf(path.join(theirDir, 'index.js')) + requireOf(mysqlDriver),

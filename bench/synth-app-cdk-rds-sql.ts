@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * The shipped environments declared with cdk-rds-sql instead of this project's constructs, for
- * bench/synth-vs-cdk-rds-sql.ts. Same VPCs and databases (built by the same functions as bin/app.ts), same
+ * bench/synth-vs-cdk-rds-sql.ts. Same VPCs and databases (built by the same functions as app/app.ts), same
  * connect roles; the users and grants are cdk-rds-sql's: one `Role` (enableIamAuth) custom resource per user, one
  * `Sql` custom resource per GRANT, and aws-cdk-lib's `grantConnect` for the IAM policies.
  *
@@ -15,7 +15,8 @@ import { SecurityGroup, SubnetType, Vpc } from 'aws-cdk-lib/aws-ec2';
 import { AccountPrincipal, Role as IamRole } from 'aws-cdk-lib/aws-iam';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
-import { Provider, Role, Sql } from 'cdk-rds-sql';
+import type { IVpc, SubnetSelection } from 'aws-cdk-lib/aws-ec2';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import {
   EnvironmentConfig,
@@ -25,11 +26,25 @@ import {
   environmentUserSpecs,
   isExistingDatabase,
   listEnvironments,
-} from '../lib/environments';
+} from '../app/environments';
 import { formatGrantTarget } from '../lib/users/grant-target';
 import { validateUserSpecs } from '../lib/users/validate-user-specs';
-import { newAuroraMysqlCluster, newRdsInstance } from '../lib/stacks/new-database';
+import { newAuroraMysqlCluster, newRdsInstance } from '../app/stacks/new-database';
+import { CDK_RDS_SQL, requirePeer } from './peer-packages';
 import { benchEnvironments } from './synth-bench-environments';
+
+/** The part of cdk-rds-sql's API this app uses (it is installed on demand, so its own types are not at hand). */
+interface CdkRdsSql {
+  readonly Provider: new (scope: Construct, id: string, props: {
+    vpc: IVpc; vpcSubnets?: SubnetSelection; cluster: rds.IDatabaseCluster | rds.IDatabaseInstance; secret: ISecret;
+  }) => Construct;
+  readonly Role: new (scope: Construct, id: string, props: {
+    provider: Construct; roleName: string; enableIamAuth: boolean; databaseName: string;
+  }) => Construct;
+  readonly Sql: new (scope: Construct, id: string, props: { provider: Construct; statement: string; rollback: string }) => Construct;
+}
+
+const { Provider, Role, Sql } = requirePeer<CdkRdsSql>(CDK_RDS_SQL);
 
 interface PeerStackProps extends StackProps {
   readonly environmentConfig: EnvironmentConfig;

@@ -1,12 +1,12 @@
 #!/usr/bin/env node
 /**
- * bin/app.ts for the synth bench's scale row: the same stacks from bench/synth-bench-environments.ts, so
- * `RDS_IAM_BENCH_USERS=<n>` can grow the user set. cdk-nag runs only with `-c nag=true`, as in bin/app.ts.
+ * app/app.ts for the synth bench's scale row: the same stacks from bench/synth-bench-environments.ts, so
+ * `RDS_IAM_BENCH_USERS=<n>` can grow the user set. cdk-nag runs only with `-c nag=true`, as in app/app.ts.
  */
 import { App, Aspects } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { environmentStackName, listEnvironments } from '../lib/environments';
-import { IamDatabaseStack } from '../lib/stacks/iam-database-stack';
+import { environmentStackName, listEnvironments } from '../app/environments';
+import { IamDatabaseStack } from '../app/stacks/iam-database-stack';
 import { benchEnvironments } from './synth-bench-environments';
 
 const app = new App();

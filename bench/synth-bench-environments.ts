@@ -1,9 +1,9 @@
-import type { EnvironmentConfig } from '../lib/environments';
+import type { EnvironmentConfig } from '../app/environments';
 
 /**
  * The environments a synth bench app builds: the shipped ones (or those named in `RDS_IAM_BENCH_ENVS=dev,staging`),
  * or, with `RDS_IAM_BENCH_USERS=<n>`, only the first one with n generated users (the seed grant on a database of
- * their own, ten shared connect roles).
+ * their own, ten shared connect roles) and no RDS Proxy (the proxy's users are the shipped ones).
  */
 export function benchEnvironments(all: readonly EnvironmentConfig[]): EnvironmentConfig[] {
   const names = process.env.RDS_IAM_BENCH_ENVS?.split(',');
@@ -13,6 +13,7 @@ export function benchEnvironments(all: readonly EnvironmentConfig[]): Environmen
   const [first] = shipped;
   return [{
     ...first,
+    proxy: undefined,
     users: Array.from({ length: userCount }, (_, index) => ({
       username: `user_${index}`,
       grants: [{ privileges: ['SELECT', 'INSERT', 'UPDATE', 'DELETE', 'ALTER'], on: `tenant_${index}.*` }],

@@ -4,10 +4,9 @@
  *
  *   npx tsx bench/synth-vs-cdk-rds-sql.ts [runs=5] [scaleUsers=1000]
  *
- * Every run is the real CLI (`npx cdk synth --quiet`). "fresh cdk.out": a new output directory each run, so ours
- * pays for esbuild every time (cdk-rds-sql ships a prebuilt handler and only copies it). "warm cdk.out": the same
- * directory every run, as when you synthesize again in your checkout (our bundles are reused when their inputs have
- * not changed). `--no-validation` leaves out aws-cdk-lib's built-in CloudFormation linter in both apps. Variants
+ * Every run is the real CLI (`npx cdk synth --quiet`). "fresh cdk.out": a new output directory each run, so both
+ * copy their prebuilt handlers into it (ours from dist/lambda, checked against its sources' fingerprint; cdk-rds-sql's
+ * from its package). "warm cdk.out": the same directory every run, as when you synthesize again in your checkout. `--no-validation` leaves out aws-cdk-lib's built-in CloudFormation linter in both apps. Variants
  * are interleaved run by run so a busy machine slows them alike; the table shows the median, min and max wall time.
  */
 import { spawnSync } from 'node:child_process';
@@ -15,10 +14,13 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { CDK_RDS_SQL, peerPackageDir } from './peer-packages';
 
 const runs = Number(process.argv[2] ?? 5);
 const scaleUsers = Number(process.argv[3] ?? 1000);
 const root = path.join(__dirname, '..');
+// Installed before the first timed run, so no run pays for it.
+peerPackageDir(CDK_RDS_SQL);
 
 interface Variant {
   readonly scenario: string;
@@ -32,8 +34,8 @@ interface Variant {
 
 const ourScaleApp = 'npx tsx bench/synth-app-ours.ts';
 const peerApp = 'npx tsx bench/synth-app-cdk-rds-sql.ts';
-const ours = 'rds-iam-mysql (bin/app.ts)';
-const peer = 'cdk-rds-sql 8.1.4';
+const ours = 'rds-iam-mysql (app/app.ts)';
+const peer = `${CDK_RDS_SQL.name} ${CDK_RDS_SQL.version}`;
 const newDatabases = { RDS_IAM_BENCH_ENVS: 'dev,staging' };
 const variants: readonly Variant[] = [
   { scenario: 'shipped config (dev, staging, prod), fresh cdk.out', library: ours, args: [] },

@@ -1,4 +1,5 @@
-// Public API of rds-iam-mysql.
+// Public API of rds-iam-mysql: the constructs, the client, the planner, the review and the CLI. This repository's own
+// CDK app (app/) imports it from here like any consumer.
 export * from './users/database-user-spec';
 export * from './users/grant-target';
 export * from './users/privileges';
@@ -13,7 +14,6 @@ export * from './constructs/iam-auth-database-adapters';
 export * from './constructs/provisioner-network';
 export * from './constructs/database-user-provisioner';
 export * from './constructs/iam-database-user';
-export * from './environments';
 export * from './planner';
 export * from './provisioning/converge-users';
 export * from './provisioning/master-connection';
@@ -26,3 +26,5 @@ export * from './constructs/iam-auth-database-proxy';
 export * from './constructs/proxy-target';
 export * from './proxy/db-proxy-name';
 export * from './review';
+// The `rds-iam` CLI, callable in process: runCli(['node', 'rds-iam', 'plan', …]) resolves to the exit code.
+export { runCli } from './cli/run-cli';

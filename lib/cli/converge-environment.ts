@@ -9,7 +9,7 @@ export interface ConvergeEnvironmentFlags extends MasterSessionFlags, DeployedSt
 /** What `plan` or `apply` did, and where, for its summary line. */
 export interface EnvironmentConvergence {
   readonly result: ConvergeResult;
-  /** `environment dev at host:port`. */
+  /** `environment dev at host:port`, `stack Orders at host:port`. */
   readonly where: string;
 }
 
@@ -23,25 +23,26 @@ export async function convergeEnvironment(
   context: CliContext,
   options: { readonly dryRun: boolean; readonly log?: (entry: ConvergeLogEntry) => void },
 ): Promise<EnvironmentConvergence> {
-  const [{ openMasterSession }, { convergeUsers }, environments, { readDeployedUserSet }] = await Promise.all([
+  const [{ openMasterSession }, { convergeUsers }, { readDeclaredDatabase }, { readDeployedUserSet }] = await Promise.all([
     import('./master-session'),
     import('../provisioning/converge-users'),
-    import('../environments'),
+    import('./declared-database'),
     import('./deployed-user-set'),
   ]);
-  const deployed = await readDeployedUserSet(environments.getEnvironment(flags.env), flags, context);
+  const declared = await readDeclaredDatabase(flags);
+  const deployed = await readDeployedUserSet(declared, flags, context);
   context.stderr.write(`${deployed.description}\n`);
-  const session = await openMasterSession(flags, context);
+  const session = await openMasterSession(flags, context, declared);
   try {
     const result = await convergeUsers(session.connection, {
-      desired: environments.environmentUserSpecs(session.environment),
+      desired: declared.users,
       previous: deployed.users,
       operation: 'converge',
       masterUsername: session.masterUsername,
       dryRun: options.dryRun,
       log: options.log,
     });
-    return { result, where: `environment ${session.environment.name} at ${session.target.endpointHost}:${session.target.endpointPort}` };
+    return { result, where: `${declared.label} at ${session.target.endpointHost}:${session.target.endpointPort}` };
   } finally {
     await session.connection.end();
   }

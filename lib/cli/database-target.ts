@@ -1,6 +1,6 @@
 import type { DatabaseLookup } from '../client/rds-database-lookup';
-import type { EnvironmentConfig } from '../environments';
 import { CliFailure, type CliContext } from './cli-context';
+import type { DeclaredDatabase } from './declared-database';
 
 /** Flags that say which database a command works on. */
 export interface DatabaseTargetFlags {
@@ -30,8 +30,8 @@ export interface DatabaseTarget {
   readonly engine?: string;
   readonly masterUsername?: string;
   readonly masterUserSecretArn?: string;
-  /** The environment named by `--env`, if any. */
-  readonly environment?: EnvironmentConfig;
+  /** The declaration named by `--env`, `--stack` or `--template`, if any. */
+  readonly declared?: DeclaredDatabase;
   /**
    * True when the endpoint came from the RDS API or an explicit `--hostname` with `--ca`: the hostname guard is then
    * satisfied by construction. False for a bare `--hostname`, which must be an RDS endpoint name.
@@ -44,40 +44,44 @@ export interface DatabaseTarget {
  * DescribeDBInstances) is called only for identifiers and environments, and it refuses databases with IAM
  * authentication off.
  */
-export async function resolveDatabaseTarget(flags: DatabaseTargetFlags, context: CliContext): Promise<DatabaseTarget> {
+export async function resolveDatabaseTarget(
+  flags: DatabaseTargetFlags,
+  context: CliContext,
+  declaration?: DeclaredDatabase,
+): Promise<DatabaseTarget> {
   const direct = [flags.hostname, flags.cluster, flags.instance].filter((value) => value !== undefined);
   if (flags.proxy !== undefined) {
-    const environment = flags.env === undefined ? undefined : (await import('../environments')).getEnvironment(flags.env);
+    const environment = flags.env === undefined ? undefined : (await import('../../app/environments')).getEnvironment(flags.env);
     const { resolveProxyTarget } = await import('./proxy-database-target');
     return resolveProxyTarget(flags, environment, flags.region ?? environment?.region, context);
   }
   if (direct.length > 1) {
     throw new CliFailure('RDS_IAM_CLI_USAGE', 'give only one of --hostname, --cluster and --instance');
   }
-  if (direct.length === 0 && flags.env === undefined) {
+  let declared = declaration;
+  if (declared === undefined && flags.env !== undefined) {
+    const { declaredDatabaseOfEnvironment } = await import('./declared-database');
+    declared = await declaredDatabaseOfEnvironment(flags.env);
+  }
+  if (direct.length === 0 && declared === undefined) {
     throw new CliFailure(
       'RDS_IAM_CLI_USAGE',
       'which database? give --cluster <id>, --instance <id>, --proxy <name>, --env <name> or --hostname <endpoint>',
     );
   }
-  const environments = await import('../environments');
-  const environment = flags.env === undefined ? undefined : environments.getEnvironment(flags.env);
-  const region = flags.region ?? environment?.region;
+  const region = flags.region ?? declared?.region;
   if (flags.hostname !== undefined) {
     return {
       endpointHost: flags.hostname,
       endpointPort: flags.port ?? 3306,
       region,
-      environment,
+      declared,
       endpointIsExplicit: flags.ca !== undefined,
     };
   }
   const { describeIamDatabase } = await import('../client/rds-database-lookup');
   const client = await context.createRdsClient(region, flags.profile);
-  const database = await describeIamDatabase(
-    { ...lookupOf(flags, environment && { config: environment, stackName: environments.environmentStackName(environment) }), reader: flags.reader },
-    client,
-  );
+  const database = await describeIamDatabase({ ...lookupOf(flags, declared), reader: flags.reader }, client);
   return {
     endpointHost: database.endpoint,
     endpointPort: flags.port ?? database.port,
@@ -85,28 +89,19 @@ export async function resolveDatabaseTarget(flags: DatabaseTargetFlags, context:
     engine: database.engine,
     masterUsername: database.masterUsername,
     masterUserSecretArn: database.masterUserSecretArn,
-    environment,
+    declared,
     endpointIsExplicit: true,
   };
 }
 
-function lookupOf(
-  flags: DatabaseTargetFlags,
-  environment: { readonly config: EnvironmentConfig; readonly stackName: string } | undefined,
-): DatabaseLookup {
+function lookupOf(flags: DatabaseTargetFlags, declared: DeclaredDatabase | undefined): DatabaseLookup {
   if (flags.cluster !== undefined) return { cluster: flags.cluster };
   if (flags.instance !== undefined) return { instance: flags.instance };
-  if (environment === undefined) throw new CliFailure('RDS_IAM_CLI_USAGE', 'which database? give --cluster, --instance or --env');
-  const database = environment.config.database;
-  switch (database.kind) {
-    case 'existing-cluster':
-      return { cluster: database.identifier };
-    case 'existing-instance':
-      return { instance: database.identifier };
-    case 'aurora-mysql-cluster':
-      // A database the stack created has a generated identifier: find it by the stack's tag.
-      return { stack: { name: environment.stackName, kind: 'cluster' } };
-    case 'rds-instance':
-      return { stack: { name: environment.stackName, kind: 'instance' } };
+  if (declared?.lookup === undefined) {
+    throw new CliFailure(
+      'RDS_IAM_CLI_USAGE',
+      `which database? ${declared === undefined ? 'give --cluster, --instance or --env' : `${declared.label} does not say (it imports its database by attributes): give --cluster <id> or --instance <id>`}`,
+    );
   }
+  return declared.lookup;
 }

@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { InvalidArgumentError } from 'commander';
-import type { EnvironmentConfig } from '../environments';
 import type { DatabaseUserSpec } from '../users/database-user-spec';
 import { CliFailure, type CliContext } from './cli-context';
+import type { DeclaredDatabase } from './declared-database';
 
 /**
  * Where `plan` and `apply` take the previously deployed user set from. The provisioner Lambda drops the users that
@@ -50,12 +50,11 @@ export interface DeployedUserSet {
 
 /** Reads the user set that the environment's next deploy will hand the provisioner as the old one. */
 export async function readDeployedUserSet(
-  environment: EnvironmentConfig,
+  declared: DeclaredDatabase,
   flags: DeployedStateFlags,
   context: CliContext,
 ): Promise<DeployedUserSet> {
-  const { environmentStackName } = await import('../environments');
-  const stackName = environmentStackName(environment);
+  const { stackName } = declared;
   const source = flags.deployedState ?? { kind: 'auto' };
   if (source.kind === 'auto' && flags.hostname !== undefined) {
     return {
@@ -70,7 +69,7 @@ export async function readDeployedUserSet(
       return { users: [], description: 'deployed state: none (--deployed-state none): users removed from the declaration are not dropped' };
     case 'auto':
     case 'cloudformation':
-      return readFromStack(stackName, flags.region ?? environment.region, environment.account, flags.profile, context);
+      return readFromStack(stackName, flags.region ?? declared.region, declared.account, flags.profile, context);
     case 'file':
       return readFromFile(source.path, stackName);
   }
@@ -78,17 +77,20 @@ export async function readDeployedUserSet(
 
 async function readFromStack(
   stackName: string,
-  region: string,
-  account: string,
+  region: string | undefined,
+  account: string | undefined,
   profile: string | undefined,
   context: CliContext,
 ): Promise<DeployedUserSet> {
   const [{ GetTemplateCommand }, { userSetOfTemplate }, { PROVISIONER_RESOURCE_TYPE }] = await Promise.all([
     import('@aws-sdk/client-cloudformation'),
     import('./template-user-set'),
-    import('../constructs/database-user-provisioner'),
+    import('../contracts/provisioner/provisioner-properties'),
   ]);
   const client = await context.createCloudFormationClient(region, profile);
+  // For messages: a stack synthesized without a region is read in the SDK's (AWS_REGION, the profile's).
+  region ??= await client.config.region().catch(() => 'the default region');
+  account ??= '<account>';
   let templateBody: string | undefined;
   try {
     // `Original`: the template as deployed, whose resource properties are what the Lambda gets back as old ones.
@@ -125,7 +127,7 @@ async function readFromStack(
 async function readFromFile(path: string, stackName: string): Promise<DeployedUserSet> {
   const [{ userSetOfTemplate }, { PROVISIONER_RESOURCE_TYPE }] = await Promise.all([
     import('./template-user-set'),
-    import('../constructs/database-user-provisioner'),
+    import('../contracts/provisioner/provisioner-properties'),
   ]);
   let templateBody: string;
   try {

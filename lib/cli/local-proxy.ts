@@ -1,6 +1,6 @@
 import type { RunningEmulator } from '../emulator';
 import type { RunningEmulatorProxy } from '../emulator/proxy';
-import type { EnvironmentConfig } from '../environments';
+import type { EnvironmentConfig } from '../../app/environments';
 import type { CliContext } from './cli-context';
 
 /**

@@ -2,10 +2,13 @@ import type { Command } from 'commander';
 import { parseDeployedStateFlag } from './deployed-user-set';
 import { parseHostAndPort, parsePort } from './flag-parsers';
 
-/** The flags `plan` and `apply` share: the declaration, the database, and the master credentials. */
+/** The flags `plan` and `apply` share: the declaration (a stack, a template or an environment), the database, and the master credentials. */
 export function addMasterSessionOptions(command: Command): Command {
   return command
-    .requiredOption('--env <name>', "the environment whose declared users are the desired state (lib/environments)")
+    .option('--stack <name>', 'the synthesized stack whose declared users are the desired state (read from --app)')
+    .option('--app <dir>', 'the cloud assembly --stack is read from', 'cdk.out')
+    .option('--template <file>', "a synthesized stack's template to read the declared users from, instead of --stack")
+    .option('--env <name>', "shortcut for this repository's environments (app/environments): the stack RdsIamMysql-<name>")
     .option('--cluster <id>', "DB cluster identifier (default: the environment's database)")
     .option('--instance <id>', "DB instance identifier (default: the environment's database)")
     .option('--hostname <endpoint>', 'connect to this endpoint instead (any MySQL-compatible server; a non-RDS one needs --ca)')

@@ -1,12 +1,11 @@
 import type { Connection } from 'mysql2/promise';
-import type { EnvironmentConfig } from '../environments';
 import { CliFailure, type CliContext } from './cli-context';
 import { readCaFlag } from './ca-file';
+import type { DeclarationFlags, DeclaredDatabase } from './declared-database';
 import { resolveDatabaseTarget, type DatabaseTarget, type DatabaseTargetFlags } from './database-target';
 
 /** Flags of `plan` and `apply`: which database, which declaration, which master credentials. */
-export interface MasterSessionFlags extends DatabaseTargetFlags {
-  readonly env: string;
+export interface MasterSessionFlags extends DatabaseTargetFlags, DeclarationFlags {
   readonly via?: { host: string; port?: number };
   /** Master user name (with `--password-env`, or to override the secret's). */
   readonly adminUser?: string;
@@ -21,20 +20,18 @@ export interface MasterSessionFlags extends DatabaseTargetFlags {
 export interface MasterSession {
   readonly connection: Connection;
   readonly masterUsername: string;
-  readonly environment: EnvironmentConfig;
+  readonly declared: DeclaredDatabase;
   readonly target: DatabaseTarget;
 }
 
 /**
  * Finds the database and the master credentials, then connects with verified TLS through the provisioner's own
  * `connectAsMaster`. Credentials come from `--password-env` (a server outside AWS, a bastion), else from the secret
- * named by `--secret-arn`, the database's RDS-managed secret or the environment's `masterSecretArn`.
+ * named by `--secret-arn`, the database's RDS-managed secret or the one the declaration names.
  */
-export async function openMasterSession(flags: MasterSessionFlags, context: CliContext): Promise<MasterSession> {
-  const target = await resolveDatabaseTarget(flags, context);
-  const environment = target.environment;
-  if (environment === undefined) throw new CliFailure('RDS_IAM_CLI_USAGE', 'which declaration? give --env <name>');
-  const credentials = await masterCredentials(flags, target, environment, context);
+export async function openMasterSession(flags: MasterSessionFlags, context: CliContext, declared: DeclaredDatabase): Promise<MasterSession> {
+  const target = await resolveDatabaseTarget(flags, context, declared);
+  const credentials = await masterCredentials(flags, target, declared, context);
   const { connectAsMaster } = await import('../provisioning/master-connection');
   const connection = await connectAsMaster({
     host: flags.via?.host ?? target.endpointHost,
@@ -45,13 +42,13 @@ export async function openMasterSession(flags: MasterSessionFlags, context: CliC
     ca: await readCaFlag(flags.ca),
     retryForMs: 0,
   });
-  return { connection, masterUsername: credentials.username, environment, target };
+  return { connection, masterUsername: credentials.username, declared, target };
 }
 
 async function masterCredentials(
   flags: MasterSessionFlags,
   target: DatabaseTarget,
-  environment: EnvironmentConfig,
+  declared: DeclaredDatabase,
   context: CliContext,
 ): Promise<{ username: string; password: string }> {
   if (flags.passwordEnv !== undefined) {
@@ -59,18 +56,13 @@ async function masterCredentials(
     if (password === undefined || password === '') {
       throw new CliFailure('RDS_IAM_CLI_NO_MASTER_PASSWORD', `--password-env ${flags.passwordEnv}: that environment variable is not set or empty`);
     }
-    const username = flags.adminUser ?? target.masterUsername ?? environment.database.masterUsername;
+    const username = flags.adminUser ?? target.masterUsername ?? declared.masterUsername;
     if (username === undefined) {
       throw new CliFailure('RDS_IAM_CLI_NO_MASTER_USER', 'which master user? give --admin-user <name> with --password-env');
     }
     return { username, password };
   }
-  const secretArn =
-    flags.secretArn ??
-    target.masterUserSecretArn ??
-    (environment.database.kind === 'existing-cluster' || environment.database.kind === 'existing-instance'
-      ? environment.database.masterSecretArn
-      : undefined);
+  const secretArn = flags.secretArn ?? target.masterUserSecretArn ?? declared.masterSecretArn;
   if (secretArn === undefined) {
     throw new CliFailure(
       'RDS_IAM_CLI_NO_MASTER_CREDENTIALS',

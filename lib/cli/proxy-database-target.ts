@@ -1,4 +1,4 @@
-import type { EnvironmentConfig } from '../environments';
+import type { EnvironmentConfig } from '../../app/environments';
 import { CliFailure, type CliContext } from './cli-context';
 import type { DatabaseTarget, DatabaseTargetFlags } from './database-target';
 
@@ -34,7 +34,6 @@ export async function resolveProxyTarget(
     endpointHost: proxy.endpoint,
     endpointPort: flags.port ?? proxy.port,
     region,
-    environment,
     endpointIsExplicit: true,
   };
 }

@@ -1,6 +1,6 @@
 import { CustomResource, Duration, Lazy, Tokenization } from 'aws-cdk-lib';
 import type { SubnetSelection } from 'aws-cdk-lib/aws-ec2';
-import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct, IConstruct } from 'constructs';
 import { PROVISIONER_RESOURCE_TYPE, ProvisionerProperty, encodeUserSpecs } from '../contracts/provisioner/provisioner-properties';
@@ -55,7 +55,7 @@ function answerTimeout(timeout: Duration): Duration {
 export class DatabaseUserProvisioner extends Construct {
   public readonly database: IIamAuthDatabase;
   /** The Lambda that runs `CREATE USER`, `GRANT` and `REVOKE` with the master user. */
-  public readonly handler: NodejsFunction;
+  public readonly handler: LambdaFunction;
   public readonly network: ProvisionerNetwork;
   /** The custom resource whose properties hold the user set; users depend on it. */
   public readonly customResource: CustomResource;

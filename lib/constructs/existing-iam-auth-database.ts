@@ -2,7 +2,7 @@ import { ArnFormat, CustomResource, Duration, Stack, Token } from 'aws-cdk-lib';
 import { Connections, ISecurityGroup, IVpc, Port, SubnetSelection } from 'aws-cdk-lib/aws-ec2';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
-import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { ISecret, Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { LogLevel } from 'aws-cdk-lib/aws-stepfunctions';
@@ -105,8 +105,8 @@ export class ExistingIamAuthDatabase extends Construct implements IIamAuthDataba
   public readonly displayName: string;
   /** The custom resource that enables IAM authentication; `getAtt` it for other attributes. */
   public readonly customResource: CustomResource;
-  public readonly onEventHandler: NodejsFunction;
-  public readonly isCompleteHandler: NodejsFunction;
+  public readonly onEventHandler: LambdaFunction;
+  public readonly isCompleteHandler: LambdaFunction;
 
   constructor(scope: Construct, id: string, props: ExistingIamAuthDatabaseProps) {
     super(scope, id);

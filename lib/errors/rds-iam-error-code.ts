@@ -10,7 +10,7 @@ export const RDS_IAM_ERROR_CODES = [
   'RDS_IAM_TOKEN_FAILED',
   'RDS_IAM_DATABASE_NOT_FOUND',
   'RDS_IAM_AUTH_DISABLED',
-  // Declarations (lib/users, lib/environments, lib/constructs)
+  // Declarations (lib/users, app/environments, lib/constructs)
   'RDS_IAM_INVALID_USER_SPEC',
   'RDS_IAM_INVALID_GRANT_TARGET',
   'RDS_IAM_INVALID_DECLARATION',

@@ -9,6 +9,8 @@ export interface AssemblyStack {
   readonly stackName: string;
   readonly account: string;
   readonly region: string;
+  /** The account and region the stack was synthesized for, when it names them (not environment-agnostic). */
+  readonly declaredEnvironment?: { readonly account?: string; readonly region?: string };
   readonly template: CloudFormationTemplate;
   /** The directory of a file asset, by the S3 object key the template's `Code.S3Key` names. */
   readonly assetDirectoryByObjectKey: ReadonlyMap<string, string>;
@@ -76,6 +78,10 @@ export async function readAssemblyStack(directory: string, stackName: string): P
   }
   return {
     stackName,
+    declaredEnvironment: {
+      account: account === undefined || account.startsWith('unknown') ? undefined : account,
+      region: region === undefined || region.startsWith('unknown') ? undefined : region,
+    },
     account: account === undefined || account.startsWith('unknown') ? AGNOSTIC_ACCOUNT : account,
     region: region === undefined || region.startsWith('unknown') ? AGNOSTIC_REGION : region,
     template,

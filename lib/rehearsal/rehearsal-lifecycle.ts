@@ -1,5 +1,5 @@
 import { PROVISIONER_RESOURCE_TYPE } from '../constructs/database-user-provisioner';
-import { EXISTING_DATABASE_RESOURCE_TYPE } from '../constructs/existing-iam-auth-database';
+import { EXISTING_DATABASE_RESOURCE_TYPE } from '../contracts/existing-iam-auth-database/existing-iam-auth-database-properties';
 import type { RunningEmulator } from '../emulator';
 import { accountSnapshot, accountStatementCount, snapshotDifference, verifyDeclaredUsers, verifyUsersAbsent, type AccountSnapshot } from './database-inspection';
 import { changedUserSet, declaredUsers, failingUserSet } from './declaration-variations';

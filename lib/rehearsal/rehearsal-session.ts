@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ExistingIamAuthDatabaseProperty } from '../contracts/existing-iam-auth-database/existing-iam-auth-database-properties';
 import { PROVISIONER_RESOURCE_TYPE } from '../constructs/database-user-provisioner';
-import { EXISTING_DATABASE_RESOURCE_TYPE } from '../constructs/existing-iam-auth-database';
+import { EXISTING_DATABASE_RESOURCE_TYPE } from '../contracts/existing-iam-auth-database/existing-iam-auth-database-properties';
 import type { RunningEmulator } from '../emulator';
 import { ProvisionerProperty } from '../contracts/provisioner/provisioner-properties';
 import { writeJsonError } from './aws-request';

@@ -1,7 +1,7 @@
 import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { environmentStackName, listEnvironments } from '../../lib/environments';
+import { environmentStackName, listEnvironments } from '../../app/environments';
 import { withPrivilegeAdded, withUserChanged } from '../support/environment-variants';
 import { writeEnvironmentsAssembly } from '../support/synth-stacks';
 import { runInProcess } from './in-process-cli';

@@ -2,7 +2,7 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { environmentUserSpecs, getEnvironment } from '../../lib/environments';
+import { environmentUserSpecs, getEnvironment } from '../../app/environments';
 import { describeEachEngine } from '../support/emulator';
 import { BUILT_CLI, cleanAwsEnvironment, runProgram } from './run-built-cli';
 

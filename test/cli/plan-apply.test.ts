@@ -1,7 +1,7 @@
 import { DescribeDBClustersCommand, RDSClient } from '@aws-sdk/client-rds';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
-import { environmentUserSpecs, getEnvironment } from '../../lib/environments';
+import { environmentUserSpecs, getEnvironment } from '../../app/environments';
 import { describeEachEngine, useEmulator } from '../support/emulator';
 import { useMasterSession, PASSWORD_VARIABLE } from './master-session-fixture';
 import { runInProcess } from './in-process-cli';

@@ -97,9 +97,9 @@ describe('ExistingIamAuthDatabase', () => {
       const rdsStatements = policyStatements(template).filter(({ statement }) => actionsOf(statement).some((action) => action.startsWith('rds:')));
       expect(rdsStatements).toHaveLength(2); // onEvent and isComplete
       for (const { statement } of rdsStatements) {
-        expect(actionsOf(statement)).toEqual(['rds:DescribeDBClusters', 'rds:ModifyDBCluster', 'rds:AddTagsToResource', 'rds:RemoveTagsFromResource']);
+        expect(actionsOf(statement)).toEqual(['rds:AddTagsToResource', 'rds:DescribeDBClusters', 'rds:ModifyDBCluster', 'rds:RemoveTagsFromResource']);
         expect(resourcesOf(statement)).toEqual([
-          { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:rds:${REGION}:${ACCOUNT}:cluster:orders-prod`]] },
+          `arn:aws:rds:${REGION}:${ACCOUNT}:cluster:orders-prod`,
         ]);
       }
     });
@@ -129,7 +129,7 @@ describe('ExistingIamAuthDatabase', () => {
       Kind: 'instance', Identifier: 'billing', Engine: 'mariadb', RestoreOnDelete: 'true', MasterSecretDeclared: 'true',
     });
     const rdsStatement = policyStatements(template).find(({ statement }) => actionsOf(statement).includes('rds:ModifyDBInstance'))!;
-    expect(actionsOf(rdsStatement.statement)).toEqual(['rds:DescribeDBInstances', 'rds:ModifyDBInstance', 'rds:AddTagsToResource', 'rds:RemoveTagsFromResource']);
+    expect(actionsOf(rdsStatement.statement)).toEqual(['rds:AddTagsToResource', 'rds:DescribeDBInstances', 'rds:ModifyDBInstance', 'rds:RemoveTagsFromResource']);
     expect(JSON.stringify(rdsStatement.statement.Resource)).toContain(':db:billing');
     expect(database.masterSecret.secretArn).toBe('arn:aws:secretsmanager:eu-west-1:333333333333:secret:billing-master-AbCdEf');
   });

@@ -1,4 +1,4 @@
-import { auroraMysqlEngineVersion, instanceEngineVersion, UnsupportedEngineVersionError } from '../../lib/environments/engine-versions';
+import { auroraMysqlEngineVersion, instanceEngineVersion, UnsupportedEngineVersionError } from '../../app/environments/engine-versions';
 
 describe('auroraMysqlEngineVersion', () => {
   it.each([

@@ -1,4 +1,4 @@
-import { environmentStackName, listEnvironments } from '../../lib/environments';
+import { environmentStackName, listEnvironments } from '../../app/environments';
 import { rehearseStack } from '../../lib/rehearsal/rehearse-stack';
 import { describeEachEngine } from '../support/emulator';
 import { useSynthesizedApp } from './synthesized-app';

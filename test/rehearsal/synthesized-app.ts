@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { runCdkApp } from '../support/run-cdk-app';
 
 /**
- * Synthesizes the real CDK app (bin/app.ts) into a temporary cloud assembly, as `npx cdk synth` runs it, with the
+ * Synthesizes the real CDK app (app/app.ts) into a temporary cloud assembly, as `npx cdk synth` runs it, with the
  * Lambda bundles built: once per test file, in beforeAll. The getter returns the directory; afterAll removes it.
  */
 export function useSynthesizedApp(context: Readonly<Record<string, unknown>> = {}): () => string {

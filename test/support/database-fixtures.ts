@@ -4,6 +4,7 @@ import * as rds from 'aws-cdk-lib/aws-rds';
 import { DatabaseUserProvisioner, DatabaseUserProvisionerProps } from '../../lib/constructs/database-user-provisioner';
 import type { IIamAuthDatabase } from '../../lib/constructs/iam-auth-database';
 import { IamAuthDatabase } from '../../lib/constructs/iam-auth-database-adapters';
+import { CDK_JSON_CONTEXT } from './cdk-json-context';
 import { SKIP_BUNDLING_CONTEXT, TEST_APP_PROPS } from './synth-stacks';
 
 /** Small stacks with one database each, for construct tests. Bundling is skipped unless asked for. */
@@ -29,7 +30,7 @@ export interface FixtureOptions {
 }
 
 export function databaseFixture(options: FixtureOptions = {}): DatabaseFixture {
-  const app = new App({ ...TEST_APP_PROPS, outdir: options.outdir, context: options.bundle === true ? {} : SKIP_BUNDLING_CONTEXT });
+  const app = new App({ ...TEST_APP_PROPS, outdir: options.outdir, context: options.bundle === true ? CDK_JSON_CONTEXT : SKIP_BUNDLING_CONTEXT });
   const stack = new Stack(app, 'Fixture', { env: { account: '123456789012', region: 'us-east-1' } });
   const isolated = (options.subnets ?? 'isolated') === 'isolated';
   const vpc = new Vpc(stack, 'Vpc', {

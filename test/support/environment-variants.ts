@@ -1,4 +1,4 @@
-import type { DeclaredUserConfig, EnvironmentConfig } from '../../lib/environments/environment-config';
+import type { DeclaredUserConfig, EnvironmentConfig } from '../../app/environments/environment-config';
 
 /** The environments with one user of one environment changed, everything else as shipped. */
 export function withUserChanged(

@@ -1,19 +1,23 @@
 import { App, Aspects, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import type { EnvironmentConfig } from '../../lib/environments/environment-config';
-import { environmentStackName } from '../../lib/environments';
-import { IamDatabaseStack } from '../../lib/stacks/iam-database-stack';
+import type { EnvironmentConfig } from '../../app/environments/environment-config';
+import { environmentStackName } from '../../app/environments';
+import { IamDatabaseStack } from '../../app/stacks/iam-database-stack';
+import { CDK_JSON_CONTEXT } from './cdk-json-context';
 import type { SynthesizedTemplate } from '../../lib/review/cloudformation-template';
 
-/** Context that makes NodejsFunction skip esbuild: for tests about the template, not the bundle. */
-export const SKIP_BUNDLING_CONTEXT = { 'aws:cdk:bundling-stacks': [] as string[] };
+/**
+ * cdk.json's context plus what makes bundling assets (NodejsFunction and the like) skip their bundling: for tests about
+ * the template. This library's own functions deploy prebuilt bundles and are not affected.
+ */
+export const SKIP_BUNDLING_CONTEXT = { ...CDK_JSON_CONTEXT, 'aws:cdk:bundling-stacks': [] as string[] };
 
 /**
  * aws-cdk-lib's built-in CloudFormation linter (warnings only unless a feature flag is set) loads a 10 MB rule
  * engine: 5-10 s per test file on two cores. Tests assert on the template themselves, so they leave it out.
  */
-export const TEST_APP_PROPS = { builtinCloudFormationValidation: false } as const;
+export const TEST_APP_PROPS = { builtinCloudFormationValidation: false, context: CDK_JSON_CONTEXT } as const;
 
 export interface SynthesizedStack<S extends Stack = Stack> {
   readonly stack: S;
@@ -37,7 +41,7 @@ export function synthesizeEnvironment(
   environment: EnvironmentConfig,
   options: { bundle: boolean } = { bundle: true },
 ): SynthesizedStack<IamDatabaseStack> {
-  const app = new App({ ...TEST_APP_PROPS, context: options.bundle ? {} : SKIP_BUNDLING_CONTEXT });
+  const app = new App({ ...TEST_APP_PROPS, context: options.bundle ? CDK_JSON_CONTEXT : SKIP_BUNDLING_CONTEXT });
   const stack = new IamDatabaseStack(app, environmentStackName(environment), { environmentConfig: environment });
   return synthesizeWithNag(app, stack);
 }

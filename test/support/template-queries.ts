@@ -50,10 +50,10 @@ export function resourcesOf(statement: PolicyStatement): unknown[] {
   return ([] as unknown[]).concat(statement.Resource);
 }
 
-/** The rds-db:connect ARN as aws-cdk-lib renders `Stack.formatArn` with a token resource id. */
+/** The rds-db:connect ARN as aws-cdk-lib renders `Stack.formatArn` with a token resource id, in a stack with a region (cdk.json's `@aws-cdk/core:enablePartitionLiterals` writes the partition `aws`). */
 export function renderedDbUserArn(region: string, account: string, resourceId: unknown, username: string): unknown {
   return {
-    'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:rds-db:${region}:${account}:dbuser:`, resourceId, `/${username}`]],
+    'Fn::Join': ['', [`arn:aws:rds-db:${region}:${account}:dbuser:`, resourceId, `/${username}`]],
   };
 }
 

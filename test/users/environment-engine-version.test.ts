@@ -1,4 +1,4 @@
-import { checkEnvironmentUsers, EnvironmentConfig, environmentEngineVersion, getEnvironment, listEnvironments } from '../../lib/environments';
+import { checkEnvironmentUsers, EnvironmentConfig, environmentEngineVersion, getEnvironment, listEnvironments } from '../../app/environments';
 import { problemLocation } from '../../lib/users/validate-user-specs';
 
 /**

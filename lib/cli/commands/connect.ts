@@ -39,7 +39,7 @@ export function registerConnectCommand(program: Command, context: CliContext, on
     )
     .option('--cluster <id>', 'DB cluster identifier (Aurora)')
     .option('--instance <id>', 'DB instance identifier (RDS for MySQL / MariaDB)')
-    .option('--env <name>', "an environment of the project's config (lib/environments)")
+    .option('--env <name>', "an environment of the project's config (app/environments)")
     .option('--proxy [name]', 'an RDS Proxy (through DescribeDBProxies); without a name, the proxy of --env')
     .option('--hostname <endpoint>', 'the endpoint itself; a non-RDS server also needs --ca')
     .option('--port <port>', 'database port (default: from the RDS API, else 3306)', parsePort)

@@ -1,15 +1,14 @@
 import type { Command } from 'commander';
 import type { Connection } from 'mysql2/promise';
 import { checkGrantTarget } from '../../users/grant-target';
-import type { EnvironmentConfig } from '../../environments';
 import type { RunningEmulator } from '../../emulator';
 import type { CliContext } from '../cli-context';
+import type { DeclarationFlags, DeclaredDatabase } from '../declared-database';
 import type { EmulatorEngine } from '../../emulator/emulator-options';
 import { parseEngine, parsePort } from '../flag-parsers';
 import { runCommand, type CommandResult } from '../run-command';
 
-interface LocalFlags {
-  readonly env: string;
+interface LocalFlags extends DeclarationFlags {
   readonly engine?: EmulatorEngine;
   readonly port?: number;
   readonly debug?: boolean;
@@ -31,8 +30,11 @@ export function registerLocalCommand(program: Command, context: CliContext, onRe
         "provision the environment's declared users into it with the same code the deploy uses, print a login " +
         'command for each user, and keep running until Ctrl-C.',
     )
-    .option('--env <name>', "the environment whose users to provision (lib/environments)", 'dev')
-    .option('--engine <engine>', "mysql or mariadb (default: the environment's database engine)", parseEngine)
+    .option('--stack <name>', 'the synthesized stack whose declared users to provision (read from --app)')
+    .option('--app <dir>', 'the cloud assembly --stack is read from', 'cdk.out')
+    .option('--template <file>', "a synthesized stack's template to read the declared users from, instead of --stack")
+    .option('--env <name>', "shortcut for this repository's environments (app/environments) (default: dev, when no --stack or --template)")
+    .option('--engine <engine>', "mysql or mariadb (default: the declared database's engine)", parseEngine)
     .option('--port <port>', 'TCP port on 127.0.0.1 (default: a free port)', parsePort)
     .option('--debug', 'on failure, also print the underlying causes')
     .addHelpText('after', '\nExample:\n  npx rds-iam local --env dev     # then, in another terminal, run a printed login command')
@@ -40,18 +42,23 @@ export function registerLocalCommand(program: Command, context: CliContext, onRe
 }
 
 async function runLocal(flags: LocalFlags, context: CliContext): Promise<CommandResult> {
-  const environments = await import('../../environments');
-  const environment = environments.getEnvironment(flags.env);
+  const { readDeclaredDatabase } = await import('../declared-database');
+  const declared = await readDeclaredDatabase(flags.stack === undefined && flags.template === undefined ? { env: 'dev', ...flags } : flags);
   const { startEmulator, followPluginLog } = await import('../../emulator');
-  const engine = flags.engine ?? environments.environmentEngine(environment);
-  context.stderr.write(`starting the ${engine} emulator for environment ${environment.name}...\n`);
-  const emulator = await startEmulator({ engine, region: environment.region, port: flags.port });
+  const engine = flags.engine ?? declared.engine ?? 'mysql';
+  context.stderr.write(`starting the ${engine} emulator for ${declared.label}...
+`);
+  const emulator = await startEmulator({ engine, region: declared.region, port: flags.port });
+  // An RDS Proxy is known from this repository's environments only (a template does not say how the app uses it).
+  const environment = declared.environmentName === undefined
+    ? undefined
+    : (await import('../../../app/environments')).getEnvironment(declared.environmentName);
   const { startLocalProxy, proxyLoginInstructions } = await import('../local-proxy');
   let proxy: Awaited<ReturnType<typeof startLocalProxy>>;
   try {
-    const statements = await provision(emulator, environment);
-    proxy = await startLocalProxy(emulator, environment, context);
-    context.stdout.write(loginInstructions(emulator, environment, statements, proxy && proxyLoginInstructions(proxy, environment)));
+    const statements = await provision(emulator, declared);
+    proxy = environment && (await startLocalProxy(emulator, environment, context));
+    context.stdout.write(loginInstructions(emulator, declared, statements, proxy && environment && proxyLoginInstructions(proxy, environment)));
     const stopFollowing = followPluginLog(emulator.errorLogFile, (line) => context.stderr.write(`${line}\n`));
     const signal = await Promise.race([context.untilInterrupted(), emulator.exited.then(() => undefined)]);
     stopFollowing();
@@ -68,12 +75,8 @@ async function runLocal(flags: LocalFlags, context: CliContext): Promise<Command
 }
 
 /** Creates the databases the grants name (so `--database` works) and converges the users; returns the statement count. */
-async function provision(emulator: RunningEmulator, environment: EnvironmentConfig): Promise<number> {
-  const [{ connectAsMaster, convergeUsers }, { environmentUserSpecs }, { escapeId }] = await Promise.all([
-    import('../../provisioning'),
-    import('../../environments'),
-    import('mysql2'),
-  ]);
+async function provision(emulator: RunningEmulator, declared: DeclaredDatabase): Promise<number> {
+  const [{ connectAsMaster, convergeUsers }, { escapeId }] = await Promise.all([import('../../provisioning'), import('mysql2')]);
   const connection: Connection = await connectAsMaster({
     host: emulator.host,
     port: emulator.port,
@@ -84,7 +87,7 @@ async function provision(emulator: RunningEmulator, environment: EnvironmentConf
     retryForMs: 0,
   });
   try {
-    const users = environmentUserSpecs(environment);
+    const { users } = declared;
     const databases = new Set(users.flatMap((user) => user.grants.flatMap((grant) => databaseOf(grant.on))));
     for (const database of databases) await connection.query(`CREATE DATABASE IF NOT EXISTS ${escapeId(database)}`);
     const result = await convergeUsers(connection, {
@@ -99,10 +102,10 @@ async function provision(emulator: RunningEmulator, environment: EnvironmentConf
   }
 }
 
-function loginInstructions(emulator: RunningEmulator, environment: EnvironmentConfig, statements: number, proxySection = ''): string {
+function loginInstructions(emulator: RunningEmulator, declared: DeclaredDatabase, statements: number, proxySection = ''): string {
   const connectFlags = `--hostname ${emulator.endpointHost} --port ${emulator.port} --ca ${emulator.caFile}`;
   const lines = [
-    `Environment ${environment.name} is running locally: ${environment.users.length} IAM users provisioned (${statements} statements).`,
+    `${declared.label[0].toUpperCase()}${declared.label.slice(1)} is running locally: ${declared.users.length} IAM users provisioned (${statements} statements).`,
     `  server ${emulator.engine} ${emulator.serverVersion}`,
     `  endpoint ${emulator.endpoint}   region ${emulator.region}   CA ${emulator.caFile}`,
     '',
@@ -110,11 +113,11 @@ function loginInstructions(emulator: RunningEmulator, environment: EnvironmentCo
     `  export AWS_ACCESS_KEY_ID=${emulator.accessKeyId} AWS_SECRET_ACCESS_KEY=${emulator.secretAccessKey} AWS_REGION=${emulator.region}`,
     '',
     'then log in as a declared user:',
-    ...environment.users.map((user) => `  npx rds-iam connect ${connectFlags} --username ${user.username}`),
+    ...declared.users.map((user) => `  npx rds-iam connect ${connectFlags} --username ${user.username}`),
     '',
     'or by hand, with any MySQL/MariaDB client:',
-    `  MYSQL_PWD="$(npx rds-iam token --hostname ${emulator.endpointHost} --port ${emulator.port} --username ${environment.users[0]?.username ?? 'USER'})" ` +
-      `mariadb --host=${emulator.endpointHost} --port=${emulator.port} --user=${environment.users[0]?.username ?? 'USER'} --protocol=TCP --ssl-ca=${emulator.caFile} --ssl-verify-server-cert`,
+    `  MYSQL_PWD="$(npx rds-iam token --hostname ${emulator.endpointHost} --port ${emulator.port} --username ${declared.users[0]?.username ?? 'USER'})" ` +
+      `mariadb --host=${emulator.endpointHost} --port=${emulator.port} --user=${declared.users[0]?.username ?? 'USER'} --protocol=TCP --ssl-ca=${emulator.caFile} --ssl-verify-server-cert`,
     '',
     ...(proxySection === '' ? [] : [proxySection.trimEnd(), '']),
     'Refused logins are explained below. Press Ctrl-C to stop the emulator.',

@@ -1,12 +1,14 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { EmulatorEngine } from '../../emulator';
-import { ExitCode, type CliContext } from '../cli-context';
+import { CliFailure, ExitCode, type CliContext } from '../cli-context';
 import { parseEngine } from '../flag-parsers';
 import { runCommand, type CommandResult } from '../run-command';
 
 interface RehearseFlags {
   readonly app: string;
+  /** The same as the positional argument, as `plan`, `apply` and `local` name a stack. */
+  readonly stack?: string;
   readonly engine?: EmulatorEngine;
   readonly debug?: boolean;
 }
@@ -28,14 +30,24 @@ export function registerRehearseCommand(program: Command, context: CliContext, o
         'CloudFormation reads it and each declared user logs in with an IAM token over TLS. No AWS account is used: ' +
         'every AWS API is answered on loopback.',
     )
-    .argument('<stack>', 'the stack name, e.g. RdsIamMysql-dev')
+    .argument('[stack]', 'the stack name, e.g. RdsIamMysql-dev (or --stack)')
+    .option('--stack <name>', 'the stack name, as plan, apply and local take it')
     .option('--app <dir>', 'the cloud assembly directory cdk synth wrote', 'cdk.out')
     .option('--engine <engine>', "mysql or mariadb (default: the engine the stack's database declares)", parseEngine)
     .option('--debug', 'on failure, also print the underlying causes')
-    .addHelpText('after', '\nExamples:\n  npx cdk synth && npx rds-iam rehearse RdsIamMysql-dev\n  npx rds-iam rehearse RdsIamMysql-staging --engine mariadb')
-    .action(async (stack: string, flags: RehearseFlags) =>
-      onResult(await runCommand(context, 'rehearse', flags, () => rehearse(stack, flags, context))),
+    .addHelpText('after', '\nExamples:\n  npx cdk synth && npx rds-iam rehearse RdsIamMysql-dev\n  npx rds-iam rehearse --stack RdsIamMysql-staging --engine mariadb')
+    .action(async (stack: string | undefined, flags: RehearseFlags) =>
+      onResult(await runCommand(context, 'rehearse', flags, () => rehearse(stackNameOf(stack, flags), flags, context))),
     );
+}
+
+function stackNameOf(argument: string | undefined, flags: RehearseFlags): string {
+  if (argument !== undefined && flags.stack !== undefined && argument !== flags.stack) {
+    throw new CliFailure('RDS_IAM_CLI_USAGE', `two stacks named: ${argument} and --stack ${flags.stack}; give one`);
+  }
+  const stackName = argument ?? flags.stack;
+  if (stackName === undefined) throw new CliFailure('RDS_IAM_CLI_USAGE', 'which stack? give its name, e.g. rds-iam rehearse --stack RdsIamMysql-dev');
+  return stackName;
 }
 
 async function rehearse(stackName: string, flags: RehearseFlags, context: CliContext): Promise<CommandResult> {

@@ -1,10 +1,10 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { environmentStackName, listEnvironments } from '../../lib/environments';
+import { environmentStackName, listEnvironments } from '../../app/environments';
 import { runCdkApp } from '../support/run-cdk-app';
 
-/** Runs bin/app.ts as the CDK CLI does and lists the stacks it synthesized. */
+/** Runs app/app.ts as the CDK CLI does and lists the stacks it synthesized. */
 function runApp(context: Record<string, unknown>): { status: number | null; stderr: string; stackNames: string[] } {
   const outdir = mkdtempSync(path.join(tmpdir(), 'rds-iam-app-'));
   try {
@@ -21,7 +21,7 @@ function runApp(context: Record<string, unknown>): { status: number | null; stde
   }
 }
 
-describe('the CDK app (bin/app.ts)', () => {
+describe('the CDK app (app/app.ts)', () => {
   it('synthesizes one stack per environment by default', () => {
     const { status, stackNames } = runApp({});
     expect(status).toBe(0);

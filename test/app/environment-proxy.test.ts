@@ -1,8 +1,8 @@
 import { App } from 'aws-cdk-lib';
 import type { Template } from 'aws-cdk-lib/assertions';
-import { EnvironmentConfig, environmentStackName, getEnvironment } from '../../lib/environments';
+import { EnvironmentConfig, environmentStackName, getEnvironment } from '../../app/environments';
 import { buildAccessModel } from '../../lib/review/build-access-model';
-import { IamDatabaseStack } from '../../lib/stacks/iam-database-stack';
+import { IamDatabaseStack } from '../../app/stacks/iam-database-stack';
 import { declarationError } from '../support/declaration-error';
 import { SKIP_BUNDLING_CONTEXT, SynthesizedStack, synthesizeEnvironment, TEST_APP_PROPS } from '../support/synth-stacks';
 import { egressRules, onlyResourceOfType, policyStatements, renderedDbUserArn, resourcesOf, resourcesOfType } from '../support/template-queries';

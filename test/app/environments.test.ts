@@ -6,7 +6,7 @@ import {
   environmentUserSpecs,
   getEnvironment,
   listEnvironments,
-} from '../../lib/environments';
+} from '../../app/environments';
 import { validateUserSpecs } from '../../lib/users/validate-user-specs';
 
 describe('the shipped environments', () => {

@@ -1,8 +1,7 @@
 import { Stack } from 'aws-cdk-lib';
 import { NagPackSuppression, NagSuppressions } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
-import type { DatabaseUserProvisioner } from '../constructs/database-user-provisioner';
-import type { ExistingIamAuthDatabase } from '../constructs/existing-iam-auth-database';
+import type { DatabaseUserProvisioner, ExistingIamAuthDatabase } from '../../lib';
 import type { AuroraMysqlClusterConfig, RdsInstanceConfig } from '../environments/environment-config';
 import type { NewDatabase } from './new-database';
 

@@ -1,5 +1,6 @@
-import type { DatabaseEngineFamily, DatabaseUserSpec } from '../users/database-user-spec';
-import { checkUserDeclarations, UserSetCheck } from '../users/validate-user-specs';
+// Value imports name the library's module, not its barrel: the CLI reads the environments and must not load aws-cdk-lib.
+import { checkUserDeclarations, UserSetCheck } from '../../lib/users/validate-user-specs';
+import type { DatabaseEngineFamily, DatabaseUserSpec } from '../../lib';
 import { auroraMysqlEngineVersion, instanceEngineVersion, UnsupportedEngineVersionError } from './engine-versions';
 import type { DatabaseConfig, DeclaredUserConfig, EnvironmentConfig, ExistingDatabaseConfig } from './environment-config';
 import { SHIPPED_ENVIRONMENTS } from './shipped-environments';
@@ -12,7 +13,7 @@ export class UnknownEnvironmentError extends Error {
   constructor(public readonly requestedName: string, public readonly knownNames: readonly string[]) {
     super(
       `unknown environment ${JSON.stringify(requestedName)}; known environments: ${knownNames.join(', ')} ` +
-        '(declared in lib/environments/shipped-environments.ts)',
+        '(declared in app/environments/shipped-environments.ts)',
     );
     this.name = 'UnknownEnvironmentError';
   }

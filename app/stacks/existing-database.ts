@@ -2,7 +2,7 @@ import { SecurityGroup, SubnetType, Vpc } from 'aws-cdk-lib/aws-ec2';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
-import { ExistingIamAuthDatabase } from '../constructs/existing-iam-auth-database';
+import { ExistingIamAuthDatabase } from '../../lib';
 import type { ExistingDatabaseConfig } from '../environments/environment-config';
 
 /**

@@ -1,5 +1,6 @@
-import { BroadGrantRuleId } from '../review/broad-grant-rules';
-import type { UserGrant } from '../users/database-user-spec';
+// The library's module, not its barrel: the CLI reads the environments and must not load aws-cdk-lib.
+import { BroadGrantRuleId } from '../../lib/review/broad-grant-rules';
+import type { UserGrant } from '../../lib';
 import type { EnvironmentConfig } from './environment-config';
 
 /**

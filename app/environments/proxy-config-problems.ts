@@ -1,4 +1,5 @@
-import { dbProxyNameProblem } from '../proxy/db-proxy-name';
+// The library's module, not its barrel: the CLI reads the environments and must not load aws-cdk-lib.
+import { dbProxyNameProblem } from '../../lib/proxy/db-proxy-name';
 import type { EnvironmentConfig } from './environment-config';
 
 /** One thing wrong with an environment's `proxy`, at its place in the config. */

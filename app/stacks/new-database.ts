@@ -4,8 +4,8 @@ import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import type { Construct } from 'constructs';
 import { auroraMysqlEngineVersion, instanceEngineVersion } from '../environments/engine-versions';
-import { IamAuthDatabase } from '../constructs/iam-auth-database-adapters';
-import type { IIamAuthDatabase } from '../constructs/iam-auth-database';
+import { IamAuthDatabase } from '../../lib';
+import type { IIamAuthDatabase } from '../../lib';
 import type { AuroraMysqlClusterConfig, NewVpcConfig, RdsInstanceConfig } from '../environments/environment-config';
 
 /** A database this stack creates, with the VPC made for it. */

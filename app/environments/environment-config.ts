@@ -1,5 +1,4 @@
-import type { WarningAcknowledgement } from '../review/warning-acknowledgement';
-import type { DatabaseEngineFamily, PrivilegedAccessOptIn, UserGrant, UserRemovalPolicy } from '../users/database-user-spec';
+import type { DatabaseEngineFamily, PrivilegedAccessOptIn, UserGrant, UserRemovalPolicy, WarningAcknowledgement } from '../../lib';
 import type { ProxyConfig } from './proxy-config';
 
 /**

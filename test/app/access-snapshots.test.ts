@@ -1,7 +1,7 @@
-import { listEnvironments } from '../../lib/environments';
+import { listEnvironments } from '../../app/environments';
 import { formatAccessText } from '../../lib/review/access-text';
 import { buildAccessModel } from '../../lib/review/build-access-model';
-import type { EnvironmentConfig } from '../../lib/environments/environment-config';
+import type { EnvironmentConfig } from '../../app/environments/environment-config';
 import { withPrivilegeAdded, withUserChanged } from '../support/environment-variants';
 import { environmentTemplates } from '../support/synth-stacks';
 

@@ -1,4 +1,4 @@
-import type { DatabaseEngineFamily } from '../users/database-user-spec';
+import type { DatabaseEngineFamily } from '../../lib';
 
 /**
  * The database engine versions the constructs build, checked at synth so a typo or an unsupported line fails before

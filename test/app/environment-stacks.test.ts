@@ -5,7 +5,7 @@ import {
   environmentStackName,
   environmentUserSpecs,
   listEnvironments,
-} from '../../lib/environments';
+} from '../../app/environments';
 import { ProvisionerProperty, decodeUserSpecs } from '../../lib/contracts/provisioner/provisioner-properties';
 import { PROVISIONER_RESOURCE_TYPE } from '../../lib/constructs/database-user-provisioner';
 import { normalizeTemplate } from '../support/normalize-template';
@@ -20,7 +20,7 @@ import {
   resourcesOf,
   resourcesOfType,
 } from '../support/template-queries';
-import type { IamDatabaseStack } from '../../lib/stacks/iam-database-stack';
+import type { IamDatabaseStack } from '../../app/stacks/iam-database-stack';
 
 /** Reviewer view text, printed into the snapshot file as its lines. */
 class ReviewerView {

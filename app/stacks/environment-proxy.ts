@@ -2,11 +2,8 @@ import { CfnOutput, Stack } from 'aws-cdk-lib';
 import { SecurityGroup } from 'aws-cdk-lib/aws-ec2';
 import type { IGrantable } from 'aws-cdk-lib/aws-iam';
 import * as rds from 'aws-cdk-lib/aws-rds';
-import type { DatabaseUserProvisioner } from '../constructs/database-user-provisioner';
-import { IamAuthDatabaseProxy } from '../constructs/iam-auth-database-proxy';
-import type { IIamAuthDatabase } from '../constructs/iam-auth-database';
-import type { IamDatabaseUser } from '../constructs/iam-database-user';
-import type { ProxyTargetDatabase } from '../constructs/proxy-target';
+import { IamAuthDatabaseProxy } from '../../lib';
+import type { DatabaseUserProvisioner, IamDatabaseUser, IIamAuthDatabase, ProxyTargetDatabase } from '../../lib';
 import type { ExistingDatabaseConfig } from '../environments/environment-config';
 import type { ProxyConfig } from '../environments/proxy-config';
 

@@ -1,10 +1,10 @@
 #!/usr/bin/env node
 import { App, Aspects } from 'aws-cdk-lib';
-import { environmentStackName, getEnvironment, listEnvironments } from '../lib/environments';
-import { IamDatabaseStack } from '../lib/stacks/iam-database-stack';
+import { environmentStackName, getEnvironment, listEnvironments } from './environments';
+import { IamDatabaseStack } from './stacks/iam-database-stack';
 
 /**
- * The CDK app: one stack per environment declared in lib/environments/shipped-environments.ts.
+ * The CDK app: one stack per environment declared in app/environments/shipped-environments.ts.
  *
  *   npx cdk synth                        every environment (offline, no AWS credentials needed)
  *   npx cdk synth -c env=dev             only RdsIamMysql-dev (a comma-separated list picks several)

@@ -1,0 +1,61 @@
+/**
+ * `npm run build` (after tsc): bundles each handler `lambda/<name>/index.ts` with esbuild into
+ * `dist/lambda/<name>/index.js`, minified CommonJS for the Node.js 24 runtime with the AWS SDK v3 left to it, and
+ * writes `dist/lambda/<name>.manifest.json`: every file the bundle was made from and their fingerprint, which synth
+ * checks (lib/constructs/lambda-bundle.ts). Also loaded by that check to rebuild a stale bundle when synth runs from
+ * sources.
+ *
+ *   npx tsx scripts/bundle-lambdas.ts [name…]      default: every folder under lambda/
+ */
+import { existsSync, mkdirSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { buildSync } from 'esbuild';
+import {
+  LambdaBundleManifest,
+  fingerprintLambdaInputs,
+  lambdaBundleDirectory,
+  lambdaBundleManifestFile,
+} from '../lib/constructs/lambda-bundle';
+
+/** Files every bundle depends on besides what esbuild reads: how it is bundled, and by which esbuild. */
+const BUILD_INPUTS = ['scripts/bundle-lambdas.ts', 'node_modules/esbuild/package.json'];
+
+/** Written to a temporary name, then renamed: a synth in another process never reads half a file. */
+function writeAtomically(file: string, contents: string | Uint8Array): void {
+  const temporary = `${file}.${process.pid}.tmp`;
+  writeFileSync(temporary, contents);
+  renameSync(temporary, file);
+}
+
+export function bundleLambda(root: string, name: string): void {
+  const result = buildSync({
+    absWorkingDir: root,
+    entryPoints: [path.join('lambda', name, 'index.ts')],
+    outfile: path.join(lambdaBundleDirectory(root, name), 'index.js'),
+    bundle: true,
+    minify: true,
+    sourcemap: false,
+    platform: 'node',
+    target: 'node24',
+    format: 'cjs',
+    // The Node.js 24 Lambda runtime provides AWS SDK v3.
+    external: ['@aws-sdk/*'],
+    metafile: true,
+    write: false,
+    logLevel: 'error',
+  });
+  const buildInputs = BUILD_INPUTS.filter((input) => existsSync(path.join(root, input)));
+  const inputs = [...new Set([...Object.keys(result.metafile.inputs), ...buildInputs])].sort();
+  const manifest: LambdaBundleManifest = { fingerprint: fingerprintLambdaInputs(root, inputs), inputs };
+  mkdirSync(lambdaBundleDirectory(root, name), { recursive: true });
+  for (const output of result.outputFiles) writeAtomically(output.path, output.contents);
+  writeAtomically(lambdaBundleManifestFile(root, name), `${JSON.stringify(manifest, null, 2)}\n`);
+}
+
+if (require.main === module) {
+  const root = path.join(__dirname, '..');
+  const names = process.argv.length > 2
+    ? process.argv.slice(2)
+    : readdirSync(path.join(root, 'lambda'), { withFileTypes: true }).filter((entry) => entry.isDirectory()).map((entry) => entry.name);
+  for (const name of names) bundleLambda(root, name);
+}
