@@ -15,7 +15,7 @@ describe('newBundledHandler', () => {
     const stack = new Stack(app, 'Bundle');
 
     // Act
-    newBundledHandler(stack, 'Handler', { lambdaName: 'database-iam-auth', handler: 'onEvent', description: 'test', timeout: Duration.minutes(1) });
+    newBundledHandler(stack, 'Handler', { lambdaName: 'existing-iam-auth-database', handler: 'onEvent', description: 'test', timeout: Duration.minutes(1) });
     const assembly = app.synth();
 
     // Assess
@@ -23,6 +23,6 @@ describe('newBundledHandler', () => {
     expect(properties).toMatchObject({ Handler: 'index.onEvent', Runtime: 'nodejs24.x', Architectures: ['arm64'], MemorySize: 256 });
     const assetKey = (properties.Code as { S3Key: string }).S3Key.replace(/\.zip$/, '');
     const deployed = readFileSync(path.join(assembly.directory, `asset.${assetKey}`, 'index.js'));
-    expect(deployed.equals(readFileSync(path.join(lambdaBundleDirectory(packageRoot(), 'database-iam-auth'), 'index.js')))).toBe(true);
+    expect(deployed.equals(readFileSync(path.join(lambdaBundleDirectory(packageRoot(), 'existing-iam-auth-database'), 'index.js')))).toBe(true);
   });
 });
