@@ -1,4 +1,5 @@
 import type { DatabaseEngineFamily } from '../../lib';
+import { RdsIamError } from '../../lib/errors/rds-iam-error';
 
 /**
  * The database engine versions the constructs build, checked at synth so a typo or an unsupported line fails before
@@ -42,15 +43,14 @@ const INSTANCE_LINES: Readonly<Record<DatabaseEngineFamily, readonly SupportedLi
 };
 
 /** Why a declared version was refused: the field, the value (bounded) and the supported lines. */
-export class UnsupportedEngineVersionError extends Error {
-  public readonly code = 'RDS_IAM_UNSUPPORTED_ENGINE_VERSION';
+export class UnsupportedEngineVersionError extends RdsIamError {
   constructor(
     public readonly field: string,
     value: string,
     lines: readonly SupportedLine[],
   ) {
     const supported = lines.map((line) => `${line.major}.x (e.g. ${line.example}${line.note === undefined ? '' : `; ${line.note}`})`).join(', ');
-    super(`${field} = ${JSON.stringify(value.slice(0, 64))}: not a version the constructs support. Use one of: ${supported}.`);
+    super('RDS_IAM_UNSUPPORTED_ENGINE_VERSION', `${field} = ${JSON.stringify(value.slice(0, 64))}: not a version the constructs support. Use one of: ${supported}.`);
     this.name = 'UnsupportedEngineVersionError';
   }
 }

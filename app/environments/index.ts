@@ -4,14 +4,14 @@ import type { DatabaseEngineFamily, DatabaseUserSpec } from '../../lib';
 import { auroraMysqlEngineVersion, instanceEngineVersion, UnsupportedEngineVersionError } from './engine-versions';
 import type { DatabaseConfig, DeclaredUserConfig, EnvironmentConfig, ExistingDatabaseConfig } from './environment-config';
 import { SHIPPED_ENVIRONMENTS } from './shipped-environments';
+import { RdsIamError } from '../../lib/errors/rds-iam-error';
 
 export * from './environment-config';
 export * from './proxy-config';
 
-export class UnknownEnvironmentError extends Error {
-  public readonly code = 'RDS_IAM_UNKNOWN_ENVIRONMENT';
+export class UnknownEnvironmentError extends RdsIamError {
   constructor(public readonly requestedName: string, public readonly knownNames: readonly string[]) {
-    super(
+    super('RDS_IAM_UNKNOWN_ENVIRONMENT', 
       `unknown environment ${JSON.stringify(requestedName)}; known environments: ${knownNames.join(', ')} ` +
         '(declared in app/environments/shipped-environments.ts)',
     );

@@ -1,3 +1,5 @@
+import { RdsIamError } from '../errors/rds-iam-error';
+
 /** Why a rehearsal could not run (as opposed to a step that ran and failed, which is a finding in the report). */
 export type RehearsalErrorCode =
   | 'RDS_IAM_REHEARSAL_NO_ASSEMBLY'
@@ -7,13 +9,9 @@ export type RehearsalErrorCode =
   | 'RDS_IAM_REHEARSAL_NO_CUSTOM_RESOURCE'
   | 'RDS_IAM_REHEARSAL_MIXED_ENGINES';
 
-export class RehearsalError extends Error {
-  constructor(
-    public readonly code: RehearsalErrorCode,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
+export class RehearsalError extends RdsIamError {
+  constructor(code: RehearsalErrorCode, message: string, options?: { cause?: unknown }) {
+    super(code, message, options);
     this.name = 'RehearsalError';
   }
 }

@@ -1,5 +1,6 @@
 import { exactDatabasePattern } from '../planner/server-grant-target';
 import { quoteValue } from './bounded-text';
+import { RdsIamError } from '../errors/rds-iam-error';
 
 /** A parsed `*.*`, `db.*` or `db.table`. */
 export type GrantTarget =
@@ -17,10 +18,9 @@ export const IDENTIFIER_PATTERN = /^[A-Za-z0-9_$-]{1,64}$/;
 /** MySQL's and MariaDB's limit on database and table names, as they appear in the statement. */
 export const MAX_IDENTIFIER_LENGTH = 64;
 
-export class GrantTargetError extends Error {
-  public readonly code = 'RDS_IAM_INVALID_GRANT_TARGET';
+export class GrantTargetError extends RdsIamError {
   constructor(message: string) {
-    super(message);
+    super('RDS_IAM_INVALID_GRANT_TARGET', message);
     this.name = 'GrantTargetError';
   }
 }

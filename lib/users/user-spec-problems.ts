@@ -1,5 +1,6 @@
 import { listProblems, quoteValue } from './bounded-text';
 import type { DeclarationPath } from './user-declaration';
+import { RdsIamError } from '../errors/rds-iam-error';
 
 /**
  * One reason a declaration is refused. Its place is data (which user of the set, which field of it), so a construct,
@@ -36,14 +37,13 @@ export function describeProblems(problems: readonly UserSpecProblem[], setName?:
 }
 
 /** A user set refused as a whole, with every problem in `problems` and a bounded message. */
-export class UserSpecValidationError extends Error {
-  public readonly code = 'RDS_IAM_INVALID_USER_SPEC';
+export class UserSpecValidationError extends RdsIamError {
   constructor(
     public readonly problems: readonly UserSpecProblem[],
     /** How the set is named in the message: `users` for the declaration, `previousUsers` for the deployed one. */
     public readonly setName: string = 'users',
   ) {
-    super(`invalid database user declaration:\n${describeProblems(problems, setName)}`);
+    super('RDS_IAM_INVALID_USER_SPEC', `invalid database user declaration:\n${describeProblems(problems, setName)}`);
     this.name = 'UserSpecValidationError';
   }
 }
