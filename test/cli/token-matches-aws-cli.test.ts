@@ -1,4 +1,5 @@
 import { summarizeAuthToken } from '../../lib/client/auth-token-format';
+import { libfaketimePath } from '../support/server-clock';
 import { BUILT_CLI, cleanAwsEnvironment, runBuiltCli, runProgram } from './run-built-cli';
 
 /** AWS CLI v2 from the Debian package (the `aws` on PATH may be another install). */
@@ -6,9 +7,13 @@ const AWS_CLI = '/usr/bin/aws';
 const FROZEN_AT = '2024-05-01 12:00:00';
 const CREDENTIALS = { AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE', AWS_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' };
 
-/** Runs a program with the wall clock frozen at FROZEN_AT (faketime -f: a frozen, not a running, clock). */
+/**
+ * Runs a program with the wall clock frozen at FROZEN_AT (an absolute FAKETIME: a frozen, not a running, clock).
+ * libfaketime is preloaded directly: the `faketime` wrapper keeps a semaphore per process id in /dev/shm, and one
+ * left by a killed process makes a later process with the same id fail with "sem_open: File exists".
+ */
 function frozen(program: string, args: readonly string[], env: NodeJS.ProcessEnv) {
-  return runProgram('faketime', ['-f', FROZEN_AT, program, ...args], { env });
+  return runProgram(program, args, { env: { ...env, LD_PRELOAD: libfaketimePath(), FAKETIME: FROZEN_AT } });
 }
 
 describe('rds-iam token', () => {
