@@ -4,6 +4,7 @@ import { promisify } from 'node:util';
 import type { Connection } from 'mysql2/promise';
 import type { RunningEmulator } from '../../lib/emulator';
 import { connectAsAdmin, connectWithToken, createIamUser, describeEachEngine, mintToken, useEmulator } from '../support/emulator';
+import { libfaketimePath } from '../support/server-clock';
 
 const run = promisify(execFile);
 /** AWS CLI v2 (`aws` on PATH may be a v1 shim); it signs offline, no network involved. */
@@ -45,7 +46,8 @@ describeEachEngine('command-line clients', (engine) => {
     };
     const { stdout } = clockOffset === undefined
       ? await run(AWS_CLI, args, { env })
-      : await run('faketime', ['-f', clockOffset, AWS_CLI, ...args], { env });
+      : // libfaketime preloaded directly (the faketime wrapper's per-pid semaphores can collide with stale ones).
+        await run(AWS_CLI, args, { env: { ...env, LD_PRELOAD: libfaketimePath(), FAKETIME: clockOffset } });
     return stdout.trim();
   }
 
