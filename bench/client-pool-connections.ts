@@ -16,6 +16,7 @@ import { Signer } from '@aws-sdk/rds-signer';
 import { createConnection, type Connection } from 'mysql2/promise';
 import { createPool, IamTokenProvider } from '../lib/client';
 import { startEmulator, type RunningEmulator } from '../lib/emulator';
+import { median } from './statistics';
 
 const perRound = Number(process.argv[2] ?? 200);
 const rounds = Number(process.argv[3] ?? 3);
@@ -83,11 +84,6 @@ async function connectionsPerSecond(contender: Contender): Promise<number> {
   return perRound / ((performance.now() - start) / 1000);
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-}
 
 async function main(): Promise<void> {
   const emulator = await startEmulator();

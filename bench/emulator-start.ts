@@ -18,6 +18,7 @@ import { symlinkSync } from 'node:fs';
 import { EMULATOR_ENGINES, startEmulator, type EmulatorEngine, type RunningEmulator } from '../lib/emulator';
 import { ENSURE_MYSQL_SERVER_SCRIPT } from '../lib/emulator/mysql-installation';
 import { CACHE_DIRECTORY_VARIABLE } from '../lib/emulator/package-paths';
+import { median } from './statistics';
 
 const starts = Number(process.argv[2] ?? 10);
 const commandStarts = Number(process.argv[3] ?? 3);
@@ -66,11 +67,6 @@ function commandUntilJsonLine(engine: EmulatorEngine): Promise<number> {
   });
 }
 
-function median(samples: number[]): number {
-  const sorted = [...samples].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-}
 
 async function main(): Promise<void> {
   const rows: Row[] = [];

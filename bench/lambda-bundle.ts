@@ -26,6 +26,7 @@ import { gzipSync } from 'node:zlib';
 import { buildSync } from 'esbuild';
 import { builtLambdaBundle } from '../lib/constructs/lambda-bundle';
 import { CDK_RDS_SQL, peerPackageDir } from './peer-packages';
+import { median } from './statistics';
 
 const runs = Number(process.argv[2] ?? 15);
 const root = path.join(__dirname, '..');
@@ -99,11 +100,6 @@ const firstEventOf = (file: string): string =>
     () => { throw new Error('the handler accepted an empty event'); },
     (error) => { if (error.code !== 'RDS_IAM_INVALID_PROVISIONER_EVENT') throw error; });`;
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-}
 
 function main(): void {
   const preload = writeSdkStub();

@@ -22,6 +22,7 @@ import { startEmulator, type RunningEmulator } from '../lib/emulator';
 import { connectAsMaster } from '../lib/provisioning/master-connection';
 import { convergeUsers } from '../lib/provisioning/converge-users';
 import type { DatabaseUserSpec } from '../lib/users/database-user-spec';
+import { median } from './statistics';
 
 const repetitions = Number(process.argv[2] ?? 3);
 const sizes = (process.argv[3] ?? '1,100,1000').split(',').map(Number);
@@ -45,11 +46,6 @@ async function dropBenchUsers(admin: Connection): Promise<void> {
   for (const row of rows) await admin.query("DROP USER ?@'%'", [row.User]);
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-}
 
 async function main(): Promise<void> {
   const emulator: RunningEmulator = await startEmulator();

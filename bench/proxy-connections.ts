@@ -11,6 +11,7 @@ import { performance } from 'node:perf_hooks';
 import { createConnection } from 'mysql2/promise';
 import { createPool, IamTokenProvider } from '../lib/client';
 import { startEmulator, startEmulatorProxy, type RunningEmulator, type RunningEmulatorProxy } from '../lib/emulator';
+import { median } from './statistics';
 
 const perRound = Number(process.argv[2] ?? 100);
 const rounds = Number(process.argv[3] ?? 3);
@@ -50,11 +51,6 @@ async function connectionsPerSecond(pool: ReturnType<typeof createPool>): Promis
   return perRound / ((performance.now() - start) / 1000);
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-}
 
 async function main(): Promise<void> {
   const emulator = await startEmulator({ region: 'eu-west-1' });

@@ -15,6 +15,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { CDK_RDS_SQL, peerPackageDir } from './peer-packages';
+import { median } from './statistics';
 
 const runs = Number(process.argv[2] ?? 5);
 const scaleUsers = Number(process.argv[3] ?? 1000);
@@ -103,11 +104,6 @@ function synthOnce(variant: Variant): SynthOutcome {
   }
 }
 
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-}
 
 function main(): void {
   const measured = new Map<Variant, Measured>(variants.map((variant) => [variant, { seconds: [], resourcesPerStack: '' }]));

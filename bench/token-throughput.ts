@@ -12,6 +12,7 @@
 import { performance } from 'node:perf_hooks';
 import { Signer } from '@aws-sdk/rds-signer';
 import { generateAuthToken, IamTokenProvider } from '../lib/client/iam-token-provider';
+import { median } from './statistics';
 
 const tokensPerRound = Number(process.argv[2] ?? 5000);
 const rounds = Number(process.argv[3] ?? 5);
@@ -38,11 +39,6 @@ async function tokensPerSecond(contender: Contender): Promise<number> {
   return tokensPerRound / ((performance.now() - start) / 1000);
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-}
 
 async function main(): Promise<void> {
   const all = contenders();
