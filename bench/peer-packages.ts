@@ -10,6 +10,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { packageRoot } from '../lib/emulator/package-paths';
 
 export interface PeerPackage {
   readonly name: string;
@@ -18,7 +19,8 @@ export interface PeerPackage {
 
 export const CDK_RDS_SQL: PeerPackage = { name: 'cdk-rds-sql', version: '8.1.4' };
 
-const PEERS_DIR = path.join(__dirname, '.peers');
+// From the package root, not __dirname: a synth app that requires a peer also runs bundled from .cache/app/bench/.
+const PEERS_DIR = path.join(packageRoot(), 'bench', '.peers');
 
 /** The installed package's folder, after installing it into `bench/.peers/` when it is missing or another version. */
 export function peerPackageDir(peer: PeerPackage): string {

@@ -6,8 +6,16 @@
  *
  * Every run is the real CLI (`npx cdk synth --quiet`). "fresh cdk.out": a new output directory each run, so both
  * copy their prebuilt handlers into it (ours from dist/lambda, checked against its sources' fingerprint; cdk-rds-sql's
- * from its package). "warm cdk.out": the same directory every run, as when you synthesize again in your checkout. `--no-validation` leaves out aws-cdk-lib's built-in CloudFormation linter in both apps. Variants
- * are interleaved run by run so a busy machine slows them alike; the table shows the median, min and max wall time.
+ * from its package). "warm cdk.out": the same directory every run, as when you synthesize again in your checkout.
+ * `--no-validation` leaves out aws-cdk-lib's built-in CloudFormation linter in both apps.
+ *
+ * How an app is started is measured apart from what the library costs. Each scenario runs:
+ * - ours as shipped: cdk.json's `node app/run-app.cjs` (esbuild bundles the app with the library's sources, then node);
+ * - cdk-rds-sql's app started the same way (`node app/run-app.cjs bench/synth-app-cdk-rds-sql.ts`): same runner, so
+ *   the difference is the libraries' and the stacks';
+ * - both through `npx tsx`, as this repository's app was started before (and as a typical TypeScript CDK app is).
+ * Variants are interleaved run by run so a busy machine slows them alike; the table shows the median, min and max
+ * wall time, and each library's median divided by cdk-rds-sql's started the same way.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
@@ -23,9 +31,12 @@ const root = path.join(__dirname, '..');
 // Installed before the first timed run, so no run pays for it.
 peerPackageDir(CDK_RDS_SQL);
 
+type Runner = 'run-app' | 'tsx';
+
 interface Variant {
   readonly scenario: string;
-  readonly library: string;
+  readonly library: 'ours' | 'peer';
+  readonly runner: Runner;
   /** Extra `cdk synth` arguments. */
   readonly args: readonly string[];
   readonly env?: Readonly<Record<string, string>>;
@@ -33,27 +44,46 @@ interface Variant {
   readonly warm?: boolean;
 }
 
-const ourScaleApp = 'npx tsx bench/synth-app-ours.ts';
-const peerApp = 'npx tsx bench/synth-app-cdk-rds-sql.ts';
-const ours = 'rds-iam-mysql (app/app.ts)';
-const peer = `${CDK_RDS_SQL.name} ${CDK_RDS_SQL.version}`;
+const APPS: Readonly<Record<Variant['library'], Readonly<Record<'shipped' | 'scale', string>>>> = {
+  ours: { shipped: 'app/app.ts', scale: 'bench/synth-app-ours.ts' },
+  peer: { shipped: 'bench/synth-app-cdk-rds-sql.ts', scale: 'bench/synth-app-cdk-rds-sql.ts' },
+};
+
+function appCommand(library: Variant['library'], runner: Runner, app: 'shipped' | 'scale'): string {
+  return runner === 'tsx' ? `npx tsx ${APPS[library][app]}` : `node app/run-app.cjs ${APPS[library][app]}`;
+}
+
+const LIBRARY_NAMES: Readonly<Record<Variant['library'], string>> = {
+  ours: 'rds-iam-mysql',
+  peer: `${CDK_RDS_SQL.name} ${CDK_RDS_SQL.version}`,
+};
+const RUNNER_NAMES: Readonly<Record<Runner, string>> = { 'run-app': 'node app/run-app.cjs', tsx: 'npx tsx' };
 const newDatabases = { RDS_IAM_BENCH_ENVS: 'dev,staging' };
+
+/** The same scenario for both libraries and both runners. */
+function scenario(name: string, options: { args?: readonly string[]; ourArgs?: readonly string[]; warm?: boolean; app?: 'shipped' | 'scale'; env?: Record<string, string>; peerEnv?: Record<string, string>; runners?: readonly Runner[] }): Variant[] {
+  const app = options.app ?? 'shipped';
+  return (options.runners ?? (['run-app', 'tsx'] as const)).flatMap((runner): Variant[] => [
+    {
+      scenario: name, library: 'ours', runner, warm: options.warm, env: options.env,
+      args: ['--app', appCommand('ours', runner, app), ...(options.ourArgs ?? []), ...(options.args ?? [])],
+    },
+    {
+      scenario: name, library: 'peer', runner, warm: options.warm, env: { ...options.env, ...options.peerEnv },
+      args: ['--app', appCommand('peer', runner, app), ...(options.args ?? [])],
+    },
+  ]);
+}
+
 const variants: readonly Variant[] = [
-  { scenario: 'shipped config (dev, staging, prod), fresh cdk.out', library: ours, args: [] },
-  { scenario: 'shipped config (dev, staging, prod), fresh cdk.out', library: peer, args: ['--app', peerApp] },
-  { scenario: 'shipped config (dev, staging, prod), warm cdk.out', library: ours, args: [], warm: true },
-  { scenario: 'shipped config (dev, staging, prod), warm cdk.out', library: peer, args: ['--app', peerApp], warm: true },
-  { scenario: 'shipped config, warm cdk.out, -c nag=true', library: ours, args: ['-c', 'nag=true'], warm: true },
+  ...scenario('shipped config (dev, staging, prod), fresh cdk.out', {}),
+  ...scenario('shipped config (dev, staging, prod), warm cdk.out', { warm: true }),
   // What both libraries can declare: new databases only (cdk-rds-sql cannot import one by identifier).
-  { scenario: 'dev + staging only, warm cdk.out', library: ours, args: ['-c', 'env=dev,staging'], warm: true },
-  { scenario: 'dev + staging only, warm cdk.out', library: peer, args: ['--app', peerApp], env: newDatabases, warm: true },
-  { scenario: 'shipped config, fresh cdk.out, --no-validation', library: ours, args: ['--no-validation'] },
-  { scenario: 'shipped config, fresh cdk.out, --no-validation', library: peer, args: ['--app', peerApp, '--no-validation'] },
+  ...scenario('dev + staging only, warm cdk.out', { warm: true, ourArgs: ['-c', 'env=dev,staging'], peerEnv: newDatabases }),
+  ...scenario('shipped config, fresh cdk.out, --no-validation', { args: ['--no-validation'] }),
+  { scenario: 'shipped config, warm cdk.out, -c nag=true', library: 'ours', runner: 'run-app', args: ['-c', 'nag=true'], warm: true },
   ...(scaleUsers > 0
-    ? [
-      { scenario: `${scaleUsers} users, one stack, fresh cdk.out`, library: 'rds-iam-mysql (bench/synth-app-ours.ts)', args: ['--app', ourScaleApp], env: { RDS_IAM_BENCH_USERS: String(scaleUsers) } },
-      { scenario: `${scaleUsers} users, one stack, fresh cdk.out`, library: peer, args: ['--app', peerApp], env: { RDS_IAM_BENCH_USERS: String(scaleUsers) } },
-    ]
+    ? scenario(`${scaleUsers} users, one stack, fresh cdk.out`, { app: 'scale', env: { RDS_IAM_BENCH_USERS: String(scaleUsers) }, runners: ['run-app'] })
     : []),
 ];
 
@@ -90,7 +120,7 @@ function synthOnce(variant: Variant): SynthOutcome {
     const seconds = (performance.now() - begin) / 1000;
     if (result.status !== 0) {
       const tooMany = /Number of resources in stack '([^']+)': (\d+) is greater than allowed maximum of (\d+)/.exec(result.stderr);
-      if (tooMany === null) throw new Error(`cdk synth failed for ${variant.library} (${variant.scenario}):\n${result.stderr}`);
+      if (tooMany === null) throw new Error(`cdk synth failed for ${describe(variant)} (${variant.scenario}):\n${result.stderr}`);
       return { seconds, resourcesPerStack: `REFUSED: ${tooMany[2]} resources > ${tooMany[3]} (CloudFormation limit)` };
     }
     const resourcesPerStack = readdirSync(outdir)
@@ -115,19 +145,26 @@ function main(): void {
       const entry = measured.get(variant)!;
       entry.seconds.push(seconds);
       entry.resourcesPerStack = resourcesPerStack;
-      process.stderr.write(`run ${run}/${runs}  ${variant.scenario} / ${variant.library}: ${seconds.toFixed(1)} s\n`);
+      process.stderr.write(`run ${run}/${runs}  ${variant.scenario} / ${describe(variant)}: ${seconds.toFixed(1)} s\n`);
     }
   }
   for (const outdir of warmOutdirs.values()) rmSync(outdir, { recursive: true, force: true });
   console.log(`\n\`npx cdk synth --quiet\`, ${runs} runs interleaved; ${cpus().length} CPUs, load average ${startLoad.toFixed(1)} at start\n`);
-  console.log('| scenario | construct library | median s | min s | max s | resources per stack |');
-  console.log('|---|---|---:|---:|---:|---|');
+  console.log('| scenario | construct library | app started by | median s | min s | max s | / cdk-rds-sql started alike | resources per stack |');
+  console.log('|---|---|---|---:|---:|---:|---:|---|');
   for (const variant of variants) {
     const { seconds, resourcesPerStack } = measured.get(variant)!;
+    const peerAlike = variants.find((other) => other.library === 'peer' && other.scenario === variant.scenario && other.runner === variant.runner);
+    const ratio = variant.library === 'ours' && peerAlike !== undefined
+      ? `${(median(seconds) / median(measured.get(peerAlike)!.seconds)).toFixed(2)}x`
+      : '';
     console.log(
-      `| ${variant.scenario} | ${variant.library} | ${median(seconds).toFixed(1)} | ${Math.min(...seconds).toFixed(1)} | ${Math.max(...seconds).toFixed(1)} | ${resourcesPerStack} |`,
+      `| ${variant.scenario} | ${LIBRARY_NAMES[variant.library]} | ${RUNNER_NAMES[variant.runner]} | ${median(seconds).toFixed(1)} | ${Math.min(...seconds).toFixed(1)} | ${Math.max(...seconds).toFixed(1)} | ${ratio} | ${resourcesPerStack} |`,
     );
   }
 }
 
+function describe(variant: Variant): string {
+  return `${LIBRARY_NAMES[variant.library]} (${RUNNER_NAMES[variant.runner]})`;
+}
 main();

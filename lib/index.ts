@@ -1,30 +1,30 @@
-// Public API of rds-iam-mysql: the constructs, the client, the planner, the review and the CLI. This repository's own
-// CDK app (app/) imports it from here like any consumer.
-export * from './users/database-user-spec';
-export * from './users/grant-target';
-export * from './users/privileges';
-export * from './users/privileged-grants';
-export * from './users/reserved-accounts';
-export * from './users/validate-user-specs';
-export * from './contracts/provisioner/provisioner-properties';
-export * from './client';
+// Public API of rds-iam-mysql: the constructs, the client, the planner and the CLI entry point, with the types a
+// declaration is written in and the errors a bad one raises. This repository's own CDK app (app/) imports it from
+// here like any consumer. Importing it loads no database driver, AWS SDK client or CLI code: the client and the
+// planner load theirs on first use, so a CDK app that only declares users pays for the constructs alone.
+
+// Constructs
 export * from './constructs/declaration-error';
 export * from './constructs/iam-auth-database';
 export * from './constructs/iam-auth-database-adapters';
 export * from './constructs/provisioner-network';
 export * from './constructs/database-user-provisioner';
 export * from './constructs/iam-database-user';
-export * from './planner';
-export * from './provisioning/converge-users';
-export * from './provisioning/master-connection';
-export * from './provisioning/master-secret';
-export * from './provisioning/read-live-user-state';
 export * from './constructs/existing-iam-auth-database';
-export * from './contracts/existing-iam-auth-database/existing-iam-auth-database-properties';
-export * from './contracts/existing-iam-auth-database/existing-iam-auth-database-physical-id';
 export * from './constructs/iam-auth-database-proxy';
 export * from './constructs/proxy-target';
-export * from './proxy/db-proxy-name';
-export * from './review';
+
+// What a declaration is written in, and the errors the constructs raise for a bad one
+export * from './users/database-user-spec';
+export type { GrantTarget } from './users/grant-target';
+export type { WarningAcknowledgement } from './review/warning-acknowledgement';
+export { describeProblems, UserSpecValidationError, type UserSpecProblem } from './users/user-spec-problems';
+
+// The client
+export * from './client';
+
+// The planner (desired + previous + live state → statements), pure
+export * from './planner';
+
 // The `rds-iam` CLI, callable in process: runCli(['node', 'rds-iam', 'plan', …]) resolves to the exit code.
 export { runCli } from './cli/run-cli';

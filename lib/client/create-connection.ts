@@ -1,4 +1,4 @@
-import { createConnection as createMysqlConnection, type Connection } from 'mysql2/promise';
+import type { Connection } from 'mysql2/promise';
 import { iamConnectionOptions, type IamConnectionOptions } from './iam-connection-options';
 
 /**
@@ -10,5 +10,8 @@ import { iamConnectionOptions, type IamConnectionOptions } from './iam-connectio
  * const [rows] = await connection.query('SELECT CURRENT_USER()');
  */
 export async function createConnection(options: IamConnectionOptions): Promise<Connection> {
-  return createMysqlConnection(iamConnectionOptions(options).mysqlOptions);
+  const mysqlOptions = iamConnectionOptions(options).mysqlOptions;
+  // Loaded here, not at import: a CDK app importing the package for its constructs never loads the driver.
+  const { createConnection: createMysqlConnection } = await import('mysql2/promise');
+  return createMysqlConnection(mysqlOptions);
 }

@@ -1,4 +1,4 @@
-import { createPool as createMysqlPool, type Pool, type PoolOptions } from 'mysql2/promise';
+import type { Pool, PoolOptions } from 'mysql2/promise';
 import { iamConnectionOptions, type IamConnectionOptions } from './iam-connection-options';
 
 /** Pool settings passed to mysql2 as they are. */
@@ -26,5 +26,9 @@ export interface IamPoolOptions extends IamConnectionOptions {
  * const [rows] = await pool.query('SELECT 1');
  */
 export function createPool(options: IamPoolOptions): Pool {
-  return createMysqlPool({ ...iamConnectionOptions(options).mysqlOptions, ...options.pool });
+  const mysqlOptions = { ...iamConnectionOptions(options).mysqlOptions, ...options.pool };
+  // Loaded here, not at import (a CDK app importing the package for its constructs never loads the driver);
+  // synchronously, as a pool is returned at once.
+  const { createPool: createMysqlPool } = require('mysql2/promise') as typeof import('mysql2/promise');
+  return createMysqlPool(mysqlOptions);
 }

@@ -1,4 +1,4 @@
-import { Signer, type SignerConfig } from '@aws-sdk/rds-signer';
+import type { Signer, SignerConfig } from '@aws-sdk/rds-signer';
 import { toAwsCliParameterOrder } from './auth-token-format';
 import { ClientOptionsError, TokenGenerationError } from './client-errors';
 import { requirePort } from './host-and-port';
@@ -70,7 +70,8 @@ interface CachedToken {
  * Concurrent requests while a token is being signed share that signature.
  */
 export class IamTokenProvider {
-  private readonly signer: Signer;
+  private readonly request: IamTokenRequest;
+  private signer: Promise<Signer> | undefined;
   private readonly reuseForMs: number;
   private readonly now: () => number;
   private readonly description: string;
@@ -79,7 +80,8 @@ export class IamTokenProvider {
   private minted = 0;
 
   constructor(options: IamTokenProviderOptions) {
-    this.signer = createSigner(options);
+    checkTokenRequest(options);
+    this.request = { ...options };
     this.reuseForMs = options.reuseForMs ?? DEFAULT_TOKEN_REUSE_MS;
     if (!Number.isFinite(this.reuseForMs) || this.reuseForMs < 0 || this.reuseForMs > MAX_TOKEN_REUSE_MS) {
       throw new ClientOptionsError(
@@ -112,7 +114,8 @@ export class IamTokenProvider {
   }
 
   private async sign(signedAtMs: number): Promise<string> {
-    const token = await signToken(this.signer, this.description);
+    this.signer ??= createSigner(this.request);
+    const token = await signToken(await this.signer, this.description);
     this.minted += 1;
     this.cached = { token, signedAtMs };
     return token;
@@ -121,10 +124,12 @@ export class IamTokenProvider {
 
 /** Signs one token, without caching. Same result as `aws rds generate-db-auth-token` for the same inputs and clock. */
 export async function generateAuthToken(request: IamTokenRequest): Promise<string> {
-  return signToken(createSigner(request), describeRequest(request));
+  checkTokenRequest(request);
+  return signToken(await createSigner(request), describeRequest(request));
 }
 
-function createSigner(request: IamTokenRequest): Signer {
+/** Throws {@link ClientOptionsError} for a request no token can be signed for. */
+function checkTokenRequest(request: IamTokenRequest): void {
   if (typeof request.hostname !== 'string' || request.hostname.trim() === '') {
     throw new ClientOptionsError('hostname is required: the DB endpoint the token is signed for');
   }
@@ -132,6 +137,11 @@ function createSigner(request: IamTokenRequest): Signer {
     throw new ClientOptionsError('username is required: the database user the token logs in as');
   }
   requirePort(request.port, 'port');
+}
+
+/** The AWS SDK's signer, loaded on the first token: a CDK app importing the package for its constructs never loads it. */
+async function createSigner(request: IamTokenRequest): Promise<Signer> {
+  const { Signer } = await import('@aws-sdk/rds-signer');
   return new Signer({
     hostname: request.hostname.trim(),
     port: request.port,

@@ -87,12 +87,28 @@ interface LambdaBundler {
   bundleLambda(root: string, name: string): void;
 }
 
+/**
+ * The repository's bundler when this code runs from sources: under tsx or ts-jest, or inside the esbuild bundle of
+ * the app that `app/run-app.cjs` (cdk.json's app) runs, which inlines the script because the path is literal. Code
+ * built into `dist/` has no script next to it: undefined. Loaded only here, as it needs esbuild, a devDependency of
+ * this repository and never of a consumer.
+ */
+function sourceBundler(): LambdaBundler | undefined {
+  try {
+    return require('../../scripts/bundle-lambdas') as LambdaBundler;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'MODULE_NOT_FOUND' && !__filename.endsWith('.ts')) return undefined;
+    throw error;
+  }
+}
+
 /** Checked once per handler and process: sources do not change during a synth. */
 const checked = new Map<string, string>();
 
 /**
- * The folder to deploy for `lambda/<name>`, after the freshness check above. Running from sources (this file is
- * TypeScript), a missing or stale bundle is rebuilt with the repository's esbuild; running from `dist/`, it is an error.
+ * The folder to deploy for `lambda/<name>`, after the freshness check above. Running from sources (see
+ * {@link sourceBundler}), a missing or stale bundle is rebuilt with the repository's esbuild; running from `dist/`, it
+ * is an error.
  */
 export function builtLambdaBundle(name: string): string {
   const known = checked.get(name);
@@ -100,10 +116,9 @@ export function builtLambdaBundle(name: string): string {
   const root = packageRoot();
   const found = lambdaBundleState(root, name);
   if (found.state === 'missing' || found.state === 'stale') {
-    if (!__filename.endsWith('.ts')) throw new LambdaBundleError(name, found.reason);
-    // Loaded only here: the bundler needs esbuild, a devDependency of this repository, never of a consumer.
-    const { bundleLambda } = require(path.join(root, 'scripts', 'bundle-lambdas')) as LambdaBundler;
-    bundleLambda(root, name);
+    const bundler = sourceBundler();
+    if (bundler === undefined) throw new LambdaBundleError(name, found.reason);
+    bundler.bundleLambda(root, name);
   }
   const directory = lambdaBundleDirectory(root, name);
   checked.set(name, directory);

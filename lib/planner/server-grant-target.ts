@@ -1,4 +1,5 @@
-import { escapeId } from 'mysql2';
+import { escapeId } from './mysql2-escape';
+import { exactDatabasePattern } from './exact-database-pattern';
 import type { GrantTarget } from '../users/grant-target';
 
 /**
@@ -22,10 +23,7 @@ export type ServerGrantTarget =
  */
 export type IdentifierCase = 'exact' | 'lower';
 
-/** Backslash-escapes the LIKE wildcards `_` and `%` (and the escape character itself). */
-export function exactDatabasePattern(database: string): string {
-  return database.replace(/[\\_%]/g, (character) => `\\${character}`);
-}
+export { exactDatabasePattern };
 
 /** The server form of a declared target. */
 export function toServerGrantTarget(target: GrantTarget, identifierCase: IdentifierCase = 'exact'): ServerGrantTarget {

@@ -1,4 +1,4 @@
-import { escape, escapeId } from 'mysql2';
+import { escape, escapeId } from './mysql2-escape';
 import type { DatabaseEngineFamily } from '../users/database-user-spec';
 import { IAM_AUTH_PLUGIN, IAM_AUTH_STRING, USER_HOST } from '../users/database-user-spec';
 import { UnexpectedServerStateError } from './planner-errors';

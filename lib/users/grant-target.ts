@@ -1,4 +1,4 @@
-import { exactDatabasePattern } from '../planner/server-grant-target';
+import { exactDatabasePattern } from '../planner/exact-database-pattern';
 import { quoteValue } from './bounded-text';
 import { RdsIamError } from '../errors/rds-iam-error';
 
