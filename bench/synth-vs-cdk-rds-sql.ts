@@ -15,7 +15,9 @@
  *   the difference is the libraries' and the stacks';
  * - both through `npx tsx`, as this repository's app was started before (and as a typical TypeScript CDK app is).
  * Variants are interleaved run by run so a busy machine slows them alike; the table shows the median, min and max
- * wall time, and each library's median divided by cdk-rds-sql's started the same way.
+ * wall time, the median CPU time (user + system of the CLI, the app and every process they start, as bash's `times`
+ * reports it: less sensitive than wall time to other work on a shared machine), and each library's medians divided by
+ * cdk-rds-sql's started the same way.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
@@ -89,11 +91,23 @@ const variants: readonly Variant[] = [
 
 interface Measured {
   readonly seconds: number[];
+  readonly cpuSeconds: number[];
   resourcesPerStack: string;
 }
 
-/** Wall time and resources per stack, or why the synth was refused (e.g. more than 500 resources in a stack). */
-type SynthOutcome = { seconds: number; resourcesPerStack: string };
+/** Wall and CPU time, and resources per stack or why the synth was refused (e.g. more than 500 resources in a stack). */
+type SynthOutcome = { seconds: number; cpuSeconds: number; resourcesPerStack: string };
+
+/** `npx cdk synth …` in bash, then `times`: its last line is the user and system time of every process bash waited for. */
+const SYNTH_THEN_TIMES = 'npx cdk synth "$@"; status=$?; times >&2; exit $status';
+
+/** The children's line of bash's `times` (`0m5.120s 0m0.480s`), in seconds. */
+function childCpuSeconds(stderr: string): number {
+  const line = stderr.trimEnd().split('\n').at(-1) ?? '';
+  const parts = [...line.matchAll(/(\d+)m([\d.]+)s/g)].map(([, minutes, seconds]) => Number(minutes) * 60 + Number(seconds));
+  if (parts.length !== 2) throw new Error(`no CPU times in the last line of stderr: ${line.slice(0, 80)}`);
+  return parts[0] + parts[1];
+}
 
 /** Output directories of the warm variants, kept across runs. */
 const warmOutdirs = new Map<Variant, string>();
@@ -112,23 +126,24 @@ function synthOnce(variant: Variant): SynthOutcome {
   const outdir = outdirFor(variant);
   try {
     const begin = performance.now();
-    const result = spawnSync('npx', ['cdk', 'synth', '--quiet', '-o', outdir, ...variant.args], {
+    const result = spawnSync('bash', ['-c', SYNTH_THEN_TIMES, 'bash', '--quiet', '-o', outdir, ...variant.args], {
       cwd: root,
       encoding: 'utf8',
       env: { ...process.env, CDK_DISABLE_CLI_TELEMETRY: 'true', ...variant.env },
     });
     const seconds = (performance.now() - begin) / 1000;
+    const cpuSeconds = childCpuSeconds(result.stderr);
     if (result.status !== 0) {
       const tooMany = /Number of resources in stack '([^']+)': (\d+) is greater than allowed maximum of (\d+)/.exec(result.stderr);
       if (tooMany === null) throw new Error(`cdk synth failed for ${describe(variant)} (${variant.scenario}):\n${result.stderr}`);
-      return { seconds, resourcesPerStack: `REFUSED: ${tooMany[2]} resources > ${tooMany[3]} (CloudFormation limit)` };
+      return { seconds, cpuSeconds, resourcesPerStack: `REFUSED: ${tooMany[2]} resources > ${tooMany[3]} (CloudFormation limit)` };
     }
     const resourcesPerStack = readdirSync(outdir)
       .filter((name) => name.endsWith('.template.json'))
       .sort()
       .map((name) => `${name.replace(/^RdsIamMysql-|\.template\.json$/g, '')} ${Object.keys(JSON.parse(readFileSync(path.join(outdir, name), 'utf8')).Resources).length}`)
       .join(', ');
-    return { seconds, resourcesPerStack };
+    return { seconds, cpuSeconds, resourcesPerStack };
   } finally {
     if (!variant.warm) rmSync(outdir, { recursive: true, force: true });
   }
@@ -136,30 +151,34 @@ function synthOnce(variant: Variant): SynthOutcome {
 
 
 function main(): void {
-  const measured = new Map<Variant, Measured>(variants.map((variant) => [variant, { seconds: [], resourcesPerStack: '' }]));
+  const measured = new Map<Variant, Measured>(variants.map((variant) => [variant, { seconds: [], cpuSeconds: [], resourcesPerStack: '' }]));
   const startLoad = loadavg()[0];
   for (const variant of variants.filter((candidate) => candidate.warm)) synthOnce(variant);
   for (let run = 1; run <= runs; run += 1) {
     for (const variant of variants) {
-      const { seconds, resourcesPerStack } = synthOnce(variant);
+      const { seconds, cpuSeconds, resourcesPerStack } = synthOnce(variant);
       const entry = measured.get(variant)!;
       entry.seconds.push(seconds);
+      entry.cpuSeconds.push(cpuSeconds);
       entry.resourcesPerStack = resourcesPerStack;
-      process.stderr.write(`run ${run}/${runs}  ${variant.scenario} / ${describe(variant)}: ${seconds.toFixed(1)} s\n`);
+      process.stderr.write(`run ${run}/${runs}  ${variant.scenario} / ${describe(variant)}: ${seconds.toFixed(1)} s, CPU ${cpuSeconds.toFixed(1)} s\n`);
     }
   }
   for (const outdir of warmOutdirs.values()) rmSync(outdir, { recursive: true, force: true });
-  console.log(`\n\`npx cdk synth --quiet\`, ${runs} runs interleaved; ${cpus().length} CPUs, load average ${startLoad.toFixed(1)} at start\n`);
-  console.log('| scenario | construct library | app started by | median s | min s | max s | / cdk-rds-sql started alike | resources per stack |');
-  console.log('|---|---|---|---:|---:|---:|---:|---|');
+  console.log(`\n\`npx cdk synth --quiet\`, ${runs} runs interleaved; ${cpus().length} CPUs, load average ${startLoad.toFixed(1)} at start, ${loadavg()[0].toFixed(1)} at end\n`);
+  console.log('| scenario | construct library | app started by | median s | min s | max s | median CPU s | wall / cdk-rds-sql started alike | CPU / cdk-rds-sql started alike | resources per stack |');
+  console.log('|---|---|---|---:|---:|---:|---:|---:|---:|---|');
   for (const variant of variants) {
-    const { seconds, resourcesPerStack } = measured.get(variant)!;
+    const { seconds, cpuSeconds, resourcesPerStack } = measured.get(variant)!;
     const peerAlike = variants.find((other) => other.library === 'peer' && other.scenario === variant.scenario && other.runner === variant.runner);
-    const ratio = variant.library === 'ours' && peerAlike !== undefined
-      ? `${(median(seconds) / median(measured.get(peerAlike)!.seconds)).toFixed(2)}x`
-      : '';
+    const ratio = (pick: (entry: Measured) => number[]): string =>
+      variant.library === 'ours' && peerAlike !== undefined
+        ? `${(median(pick(measured.get(variant)!)) / median(pick(measured.get(peerAlike)!))).toFixed(2)}x`
+        : '';
     console.log(
-      `| ${variant.scenario} | ${LIBRARY_NAMES[variant.library]} | ${RUNNER_NAMES[variant.runner]} | ${median(seconds).toFixed(1)} | ${Math.min(...seconds).toFixed(1)} | ${Math.max(...seconds).toFixed(1)} | ${ratio} | ${resourcesPerStack} |`,
+      `| ${variant.scenario} | ${LIBRARY_NAMES[variant.library]} | ${RUNNER_NAMES[variant.runner]} | ${median(seconds).toFixed(1)} | ` +
+        `${Math.min(...seconds).toFixed(1)} | ${Math.max(...seconds).toFixed(1)} | ${median(cpuSeconds).toFixed(1)} | ` +
+        `${ratio((entry) => entry.seconds)} | ${ratio((entry) => entry.cpuSeconds)} | ${resourcesPerStack} |`,
     );
   }
 }
