@@ -13,6 +13,7 @@ export * from './constructs/iam-database-user';
 export * from './constructs/existing-iam-auth-database';
 export * from './constructs/iam-auth-database-proxy';
 export * from './constructs/proxy-target';
+export { nameStackEnvironment } from './constructs/stack-environment-name';
 
 // What a declaration is written in, and the errors the constructs raise for a bad one
 export * from './users/database-user-spec';

@@ -1,7 +1,7 @@
 import { CfnOutput, Fn, Stack, StackProps, Tokenization } from 'aws-cdk-lib';
 import { AccountPrincipal, IRole, Role } from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
-import { DatabaseUserProvisioner, describeProblems, IamDatabaseDeclarationError, IamDatabaseUser, UserSpecValidationError } from '../../lib';
+import { DatabaseUserProvisioner, describeProblems, IamDatabaseDeclarationError, IamDatabaseUser, nameStackEnvironment, UserSpecValidationError } from '../../lib';
 import type { IamAuthDatabaseProxy, IIamAuthDatabase, ProxyTargetDatabase } from '../../lib';
 import { describeProxyConfigProblems, proxyConfigProblems } from '../environments/proxy-config-problems';
 import type { EnvironmentConfig } from '../environments/environment-config';
@@ -46,6 +46,8 @@ export class IamDatabaseStack extends Stack {
       env: { account: environment.account, region: environment.region },
     });
     this.environmentConfig = environment;
+    // `rds-iam plan --env dev` finds this stack by the name in cdk.out (assembly metadata, not the template).
+    nameStackEnvironment(this, environment.name);
     this.validateDeclaredUsers();
     this.validateEngineVersion();
     this.validateProxyConfig();

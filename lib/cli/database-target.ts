@@ -4,13 +4,15 @@ import type { DeclaredDatabase } from './declared-database';
 
 /** Flags that say which database a command works on. */
 export interface DatabaseTargetFlags {
-  /** An environment of the project's config: its database, region and (for plan/apply) users. */
+  /** The stack of `app` its app named this environment: its database, region, proxy and (for plan/apply) users. */
   readonly env?: string;
+  /** The cloud assembly `--env` is read from. @default 'cdk.out' */
+  readonly app?: string;
   readonly cluster?: string;
   readonly instance?: string;
   /** An endpoint given directly (RDS, or any MySQL-compatible server with `--ca`). */
   readonly hostname?: string;
-  /** An RDS Proxy by name, or (`true`) the proxy of the `--env` environment. */
+  /** An RDS Proxy by name, or (`true`) the proxy of the `--env` environment's stack. */
   readonly proxy?: string | true;
   readonly port?: number;
   readonly reader?: boolean;
@@ -50,18 +52,17 @@ export async function resolveDatabaseTarget(
   declaration?: DeclaredDatabase,
 ): Promise<DatabaseTarget> {
   const direct = [flags.hostname, flags.cluster, flags.instance].filter((value) => value !== undefined);
+  let declared = declaration;
+  if (declared === undefined && flags.env !== undefined) {
+    const { readDeclaredDatabase } = await import('./declared-database');
+    declared = await readDeclaredDatabase({ env: flags.env, app: flags.app });
+  }
   if (flags.proxy !== undefined) {
-    const environment = flags.env === undefined ? undefined : (await import('../../app/environments')).getEnvironment(flags.env);
     const { resolveProxyTarget } = await import('./proxy-database-target');
-    return resolveProxyTarget(flags, environment, flags.region ?? environment?.region, context);
+    return resolveProxyTarget(flags, declared, flags.region ?? declared?.region, context);
   }
   if (direct.length > 1) {
     throw new CliFailure('RDS_IAM_CLI_USAGE', 'give only one of --hostname, --cluster and --instance');
-  }
-  let declared = declaration;
-  if (declared === undefined && flags.env !== undefined) {
-    const { declaredDatabaseOfEnvironment } = await import('./declared-database');
-    declared = await declaredDatabaseOfEnvironment(flags.env);
   }
   if (direct.length === 0 && declared === undefined) {
     throw new CliFailure(

@@ -5,17 +5,18 @@ import { PROVISIONER_RESOURCE_TYPE, ProvisionerProperty } from '../contracts/pro
 import type { DatabaseEngineFamily, DatabaseUserSpec } from '../users/database-user-spec';
 import { CliFailure } from './cli-context';
 import { userSetOfTemplate } from './template-user-set';
+import { templateResources } from '../review/cloudformation-template';
+import { connectGrantsOf } from '../review/connect-grants';
+import { referencedLogicalIds } from '../rehearsal/cloudformation-template';
 
 /**
  * What `plan`, `apply` and `local` work on: one database of one stack, with its declared users. Read from a
- * synthesized template (`--stack NAME [--app cdk.out]`, `--template FILE`: any stack built with this library's
- * constructs) or, as a shortcut, from this repository's environments (`--env`). Reading a template loads no aws-cdk-lib.
+ * synthesized template (`--stack NAME [--app cdk.out]`, `--template FILE`, or `--env NAME` for the stack its app named
+ * that environment: any stack built with this library's constructs). Reading a template loads no aws-cdk-lib.
  */
 export interface DeclaredDatabase {
   /** For messages: `environment dev`, `stack Orders`. */
   readonly label: string;
-  /** Set when the declaration is one of this repository's environments (`--env`). */
-  readonly environmentName?: string;
   readonly stackName: string;
   /** @default - the AWS SDK's (AWS_REGION, profile) */
   readonly region?: string;
@@ -28,10 +29,20 @@ export interface DeclaredDatabase {
   /** A master secret the declaration names (an existing database's); otherwise the RDS-managed one is looked up. */
   readonly masterSecretArn?: string;
   readonly masterUsername?: string;
+  /** The stack's RDS Proxy, when it has one with a literal name. */
+  readonly proxy?: DeclaredProxy;
+}
+
+/** An `AWS::RDS::DBProxy` of the stack, as `connect --env NAME --proxy` and `local` use it. */
+export interface DeclaredProxy {
+  /** Its `DBProxyName`. */
+  readonly name: string;
+  /** The database users some principal may connect as through it (its rds-db:connect grants on the proxy), sorted. */
+  readonly usernames: readonly string[];
 }
 
 export interface DeclarationFlags {
-  /** An environment of this repository (app/environments). */
+  /** The environment the app named a stack of the assembly in `app` (`nameStackEnvironment`). */
   readonly env?: string;
   /** A stack of the cloud assembly in `app`. */
   readonly stack?: string;
@@ -46,7 +57,6 @@ export async function readDeclaredDatabase(flags: DeclarationFlags): Promise<Dec
   if (flags.env !== undefined && (flags.stack !== undefined || flags.template !== undefined)) {
     throw new CliFailure('RDS_IAM_CLI_USAGE', 'give --env <name>, or --stack <name> (from --app <dir>) or --template <file>, not both');
   }
-  if (flags.env !== undefined) return declaredDatabaseOfEnvironment(flags.env);
   if (flags.template !== undefined) {
     const { readFile } = await import('node:fs/promises');
     const body = await readFile(flags.template, 'utf8').catch((cause: unknown) => {
@@ -55,52 +65,26 @@ export async function readDeclaredDatabase(flags: DeclarationFlags): Promise<Dec
     const stackName = flags.stack ?? basename(flags.template).replace(/\.template\.json$/, '');
     return declaredDatabaseOfTemplate(JSON.parse(body) as unknown, { stackName, origin: flags.template });
   }
-  if (flags.stack !== undefined) {
-    const directory = flags.app ?? 'cdk.out';
-    const { readAssemblyStack } = await import('../rehearsal/cloud-assembly');
-    const stack = await readAssemblyStack(directory, flags.stack).catch((cause: unknown) => {
-      throw new CliFailure('RDS_IAM_CLI_USAGE', `--stack ${flags.stack}: ${(cause as Error).message}`, { cause });
-    });
-    return declaredDatabaseOfTemplate(stack.template, {
-      stackName: stack.stackName,
-      origin: `${directory}/${stack.stackName}`,
-      ...stack.declaredEnvironment,
-    });
+  const directory = flags.app ?? 'cdk.out';
+  if (flags.env !== undefined) {
+    const { environmentStackName } = await import('./environment-stack');
+    const stackName = await environmentStackName(directory, flags.env);
+    return { ...(await declaredDatabaseOfStack(directory, stackName)), label: `environment ${flags.env}` };
   }
+  if (flags.stack !== undefined) return declaredDatabaseOfStack(directory, flags.stack);
   throw new CliFailure('RDS_IAM_CLI_USAGE', 'which declaration? give --stack <name> (from --app cdk.out), --template <file> or --env <name>');
 }
 
-/** This repository's environment, as the stack `npx cdk synth` makes of it would be read. */
-export async function declaredDatabaseOfEnvironment(name: string): Promise<DeclaredDatabase> {
-  // This repository's app is not part of the package: an installed rds-iam names stacks instead.
-  const environments = await import('../../app/environments').catch((cause: unknown) => {
-    throw new CliFailure(
-      'RDS_IAM_CLI_USAGE',
-      `--env ${name.slice(0, 64)}: --env names the environments of the rds-iam-mysql repository's own app, which an ` +
-        'installed package does not include. Fix: give --stack <name> (from --app cdk.out) or --template <file>',
-      { cause },
-    );
+async function declaredDatabaseOfStack(directory: string, stackName: string): Promise<DeclaredDatabase> {
+  const { readAssemblyStack } = await import('../rehearsal/cloud-assembly');
+  const stack = await readAssemblyStack(directory, stackName).catch((cause: unknown) => {
+    throw new CliFailure('RDS_IAM_CLI_USAGE', `--stack ${stackName}: ${(cause as Error).message}`, { cause });
   });
-  const environment = environments.getEnvironment(name);
-  const stackName = environments.environmentStackName(environment);
-  const database = environment.database;
-  const lookup: DatabaseLookup =
-    database.kind === 'existing-cluster' ? { cluster: database.identifier }
-      : database.kind === 'existing-instance' ? { instance: database.identifier }
-        // A database the stack created has a generated identifier: found by the stack's tag.
-        : { stack: { name: stackName, kind: database.kind === 'aurora-mysql-cluster' ? 'cluster' : 'instance' } };
-  return {
-    label: `environment ${environment.name}`,
-    environmentName: environment.name,
-    stackName,
-    region: environment.region,
-    account: environment.account,
-    users: environments.environmentUserSpecs(environment),
-    engine: environments.environmentEngine(environment),
-    lookup,
-    masterSecretArn: database.kind === 'existing-cluster' || database.kind === 'existing-instance' ? database.masterSecretArn : undefined,
-    masterUsername: database.masterUsername,
-  };
+  return declaredDatabaseOfTemplate(stack.template, {
+    stackName: stack.stackName,
+    origin: `${directory}/${stack.stackName}`,
+    ...stack.declaredEnvironment,
+  });
 }
 
 /**
@@ -134,7 +118,22 @@ export function declaredDatabaseOfTemplate(
     lookup: databaseLookupOf(resources, where),
     masterSecretArn,
     masterUsername: resources.map((resource) => literal(resource.Properties?.MasterUsername)).find((name) => name !== undefined),
+    proxy: declaredProxyOf(template, where.origin),
   };
+}
+
+/**
+ * The stack's RDS Proxy with a literal name, and the users its rds-db:connect grants name through it (the access
+ * review's reading of the template's policies).
+ */
+function declaredProxyOf(template: unknown, origin: string): DeclaredProxy | undefined {
+  const resources = templateResources(template, origin);
+  const proxy = resources.find((resource) => resource.type === 'AWS::RDS::DBProxy' && literal(resource.properties.DBProxyName) !== undefined);
+  if (proxy === undefined) return undefined;
+  const usernames = connectGrantsOf(resources)
+    .filter((grant) => referencedLogicalIds(grant.resource.resourceId).has(proxy.logicalId))
+    .map((grant) => grant.resource.username);
+  return { name: proxy.properties.DBProxyName as string, usernames: [...new Set(usernames)].sort() };
 }
 
 interface TemplateResource {

@@ -6,9 +6,9 @@ import { parseHostAndPort, parsePort } from './flag-parsers';
 export function addMasterSessionOptions(command: Command): Command {
   return command
     .option('--stack <name>', 'the synthesized stack whose declared users are the desired state (read from --app)')
-    .option('--app <dir>', 'the cloud assembly --stack is read from', 'cdk.out')
+    .option('--app <dir>', 'the cloud assembly --stack and --env are read from', 'cdk.out')
     .option('--template <file>', "a synthesized stack's template to read the declared users from, instead of --stack")
-    .option('--env <name>', "shortcut for this repository's environments (app/environments): the stack RdsIamMysql-<name>")
+    .option('--env <name>', 'the stack of --app its app named this environment (nameStackEnvironment), e.g. dev')
     .option('--cluster <id>', "DB cluster identifier (default: the environment's database)")
     .option('--instance <id>', "DB instance identifier (default: the environment's database)")
     .option('--hostname <endpoint>', 'connect to this endpoint instead (any MySQL-compatible server; a non-RDS one needs --ca)')

@@ -4,9 +4,19 @@ import type { Connection } from 'mysql2/promise';
 import { connectAsAdmin, createIamUser, describeEachEngine, useEmulator } from '../support/emulator';
 import { PROXY_ENDPOINT_HOST, useEmulatorProxy } from '../support/emulator-proxy';
 import { emulatorCredentialsEnvironment, runInProcess, setEnvironment } from './in-process-cli';
+import { rmSync } from 'node:fs';
+import { getEnvironment } from '../../app/environments';
+import { environmentsAssemblyDirectory } from '../support/synth-stacks';
 
 const rds = mockClient(RDSClient);
 const USER = 'app_rw';
+
+/** The environments' cloud assembly, as `npx cdk synth` writes it: `--env` names a stack of it (`--app`). */
+let assembly: string;
+beforeAll(() => {
+  assembly = environmentsAssemblyDirectory([getEnvironment('dev'), getEnvironment('staging')]);
+});
+afterAll(() => rmSync(assembly, { recursive: true, force: true }));
 
 describeEachEngine('rds-iam connect --proxy', (engine) => {
   /** eu-west-1: the region of the dev environment and of the proxy's endpoint name. */
@@ -68,7 +78,7 @@ describeEachEngine('rds-iam connect --proxy', (engine) => {
     it("takes the proxy name and region of --env's declared proxy", async () => {
       rds.on(DescribeDBProxiesCommand, { DBProxyName: 'orders-dev-proxy' }).resolves({ DBProxies: [describedProxy()] });
 
-      const run = await runInProcess(['connect', '--env', 'dev', '--proxy', ...throughProxy(), '-e', 'SELECT 6 * 7 AS answer']);
+      const run = await runInProcess(['connect', '--env', 'dev', '--app', assembly, '--proxy', ...throughProxy(), '-e', 'SELECT 6 * 7 AS answer']);
 
       expect(run.stdout).toContain('| 42     |');
       expect(run.exitCode).toBe(0);
@@ -114,13 +124,13 @@ describeEachEngine('rds-iam connect --proxy', (engine) => {
       ['a name RDS would not accept', () => undefined, ['--proxy', 'orders--proxy'], '"orders--proxy" is not a DB proxy name'],
       ['--proxy with --cluster', () => undefined, ['--proxy', 'orders-dev-proxy', '--cluster', 'orders'], 'give --proxy or one of --hostname, --cluster and --instance, not both'],
       ['--proxy with --reader', () => undefined, ['--proxy', 'orders-dev-proxy', '--reader'], 'a proxy has one endpoint'],
-      ['--env without a declared proxy', () => undefined, ['--env', 'staging', '--proxy'], 'environment "staging" declares no proxy; give its name: --proxy <name>'],
+      ['--env without a declared proxy', () => undefined, ['--env', 'staging', '--proxy'], 'environment staging declares no proxy; give its name: --proxy <name>'],
       ['--proxy without a name or --env', () => undefined, ['--proxy'], 'which proxy? give --proxy <name>'],
     ])('refuses %s with a clear error, and connects nowhere', async (_label, answer, flags, message) => {
       answer();
       const accepted = proxy().counts().accepted;
 
-      const run = await runInProcess(['connect', ...flags, '--region', 'eu-west-1', ...throughProxy(), '-e', 'SELECT 1']);
+      const run = await runInProcess(['connect', ...flags, '--app', assembly, '--region', 'eu-west-1', ...throughProxy(), '-e', 'SELECT 1']);
 
       expect(run.exitCode).toBe(1);
       expect(run.stdout).toBe('');

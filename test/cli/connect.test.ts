@@ -4,9 +4,19 @@ import type { Connection } from 'mysql2/promise';
 import { connectAsAdmin, createIamUser, describeEachEngine, useEmulator } from '../support/emulator';
 import { emulatorCredentialsEnvironment, setEnvironment, runInProcess } from './in-process-cli';
 import { cleanAwsEnvironment, runBuiltCli } from './run-built-cli';
+import { rmSync } from 'node:fs';
+import { getEnvironment } from '../../app/environments';
+import { environmentsAssemblyDirectory } from '../support/synth-stacks';
 
 const rds = mockClient(RDSClient);
 const USER = 'app_cli';
+
+/** The environments' cloud assembly, as `npx cdk synth` writes it: `--env` names a stack of it (`--app`). */
+let assembly: string;
+beforeAll(() => {
+  assembly = environmentsAssemblyDirectory([getEnvironment('dev')]);
+});
+afterAll(() => rmSync(assembly, { recursive: true, force: true }));
 
 describeEachEngine('rds-iam connect', (engine) => {
   const emulator = useEmulator({ engine });
@@ -90,7 +100,7 @@ describeEachEngine('rds-iam connect', (engine) => {
         ],
       });
 
-      const run = await runInProcess(['connect', '--env', 'dev', ...emulatorFlags(), '-e', 'SELECT CURRENT_USER() AS who']);
+      const run = await runInProcess(['connect', '--env', 'dev', '--app', assembly, ...emulatorFlags(), '-e', 'SELECT CURRENT_USER() AS who']);
 
       expect(run.stdout).toContain(`| ${USER}@% |`);
       expect(run.exitCode).toBe(0);

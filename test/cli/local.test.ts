@@ -1,13 +1,21 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { environmentUserSpecs, getEnvironment } from '../../app/environments';
 import { describeEachEngine } from '../support/emulator';
 import { BUILT_CLI, cleanAwsEnvironment, runProgram } from './run-built-cli';
+import { environmentsAssemblyDirectory } from '../support/synth-stacks';
 
 const PROJECT_ROOT = join(__dirname, '..', '..');
 const ENVIRONMENT = 'dev';
+
+/** The environments' cloud assembly, as `npx cdk synth` writes it: `--env` names a stack of it (`--app`). */
+let assembly: string;
+beforeAll(() => {
+  assembly = environmentsAssemblyDirectory([getEnvironment(ENVIRONMENT)]);
+});
+afterAll(() => rmSync(assembly, { recursive: true, force: true }));
 
 /** Reads stdout lines until the line that says the emulator is ready, or the process exits. */
 async function readUntilReady(child: ChildProcessWithoutNullStreams): Promise<string[]> {
@@ -29,7 +37,7 @@ describeEachEngine('rds-iam local', (engine) => {
 
   it("provisions the environment's users, prints login commands that work, and stops cleanly on SIGTERM", async () => {
     // Prepare
-    child = spawn(process.execPath, [BUILT_CLI, 'local', '--env', ENVIRONMENT, '--engine', engine], { cwd: PROJECT_ROOT, env: cleanAwsEnvironment() });
+    child = spawn(process.execPath, [BUILT_CLI, 'local', '--env', ENVIRONMENT, '--app', assembly, '--engine', engine], { cwd: PROJECT_ROOT, env: cleanAwsEnvironment() });
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
     const exited = new Promise<number | null>((resolve) => child!.once('exit', (code) => resolve(code)));
 

@@ -6,12 +6,21 @@ import { describeEachEngine, useEmulator } from '../support/emulator';
 import { useMasterSession, PASSWORD_VARIABLE } from './master-session-fixture';
 import { runInProcess } from './in-process-cli';
 import { cleanAwsEnvironment, runBuiltCli } from './run-built-cli';
+import { rmSync } from 'node:fs';
+import { environmentsAssemblyDirectory } from '../support/synth-stacks';
 
 const rds = mockClient(RDSClient);
 const secretsManager = mockClient(SecretsManagerClient);
 const ENVIRONMENT = 'dev';
 const declaredUsers = environmentUserSpecs(getEnvironment(ENVIRONMENT));
 const driftedUser = declaredUsers[0].username;
+
+/** The environments' cloud assembly, as `npx cdk synth` writes it: `--env` names a stack of it (`--app`). */
+let assembly: string;
+beforeAll(() => {
+  assembly = environmentsAssemblyDirectory([getEnvironment(ENVIRONMENT)]);
+});
+afterAll(() => rmSync(assembly, { recursive: true, force: true }));
 
 describeEachEngine('plan and apply', (engine) => {
   const emulator = useEmulator({ engine });
@@ -26,7 +35,7 @@ describeEachEngine('plan and apply', (engine) => {
   /** `plan` or `apply` against the emulator, with the master password from an environment variable. */
   function runAgainstEmulator(command: 'plan' | 'apply') {
     return runInProcess([
-      command, '--env', ENVIRONMENT,
+      command, '--env', ENVIRONMENT, '--app', assembly,
       '--hostname', emulator().endpointHost, '--port', String(emulator().port), '--ca', emulator().caFile,
       '--admin-user', emulator().adminUser, '--password-env', PASSWORD_VARIABLE,
     ]);
@@ -85,7 +94,7 @@ describeEachEngine('plan and apply', (engine) => {
 
       const run = await runBuiltCli(
         [
-          'plan', '--env', ENVIRONMENT, '--hostname', emulator().endpointHost, '--port', String(emulator().port),
+          'plan', '--env', ENVIRONMENT, '--app', assembly, '--hostname', emulator().endpointHost, '--port', String(emulator().port),
           '--ca', emulator().caFile, '--admin-user', emulator().adminUser, '--password-env', PASSWORD_VARIABLE,
         ],
         { env: cleanAwsEnvironment({ [PASSWORD_VARIABLE]: emulator().adminPassword }) },
@@ -114,7 +123,7 @@ describeEachEngine('plan and apply', (engine) => {
 
       // Act
       // (The deployed user set, read from CloudFormation by default here, is covered in plan-deployed-state.test.ts.)
-      const planned = await runInProcess(['plan', '--env', ENVIRONMENT, '--ca', emulator().caFile, '--deployed-state', 'none']);
+      const planned = await runInProcess(['plan', '--env', ENVIRONMENT, '--app', assembly, '--ca', emulator().caFile, '--deployed-state', 'none']);
 
       // Assess
       expect(planned).toMatchObject({ exitCode: 0, stdout: '' });
@@ -124,7 +133,7 @@ describeEachEngine('plan and apply', (engine) => {
 
     it('says how to give master credentials when none can be found, and changes nothing', async () => {
       const run = await runInProcess([
-        'plan', '--env', ENVIRONMENT, '--hostname', emulator().endpointHost, '--port', String(emulator().port), '--ca', emulator().caFile,
+        'plan', '--env', ENVIRONMENT, '--app', assembly, '--hostname', emulator().endpointHost, '--port', String(emulator().port), '--ca', emulator().caFile,
       ]);
 
       expect(run.exitCode).toBe(1);

@@ -16,16 +16,24 @@ import { encodeUserSpecs } from '../../lib/contracts/provisioner/provisioner-pro
 import { IamDatabaseStack } from '../../app/stacks/iam-database-stack';
 import type { DatabaseUserSpec } from '../../lib/users/database-user-spec';
 import { createIamUser, describeEachEngine, useEmulator } from '../support/emulator';
-import { SKIP_BUNDLING_CONTEXT, TEST_APP_PROPS } from '../support/synth-stacks';
+import { environmentsAssemblyDirectory, SKIP_BUNDLING_CONTEXT, TEST_APP_PROPS } from '../support/synth-stacks';
 import { useMasterSession, PASSWORD_VARIABLE } from './master-session-fixture';
 import { runInProcess } from './in-process-cli';
 import { userSpec } from '../support/user-specs';
+import { rmSync } from 'node:fs';
 
 const rds = mockClient(RDSClient);
 const cloudFormation = mockClient(CloudFormationClient);
 const ENVIRONMENT = getEnvironment('dev');
 const STACK = environmentStackName(ENVIRONMENT);
 const declaredUsers = environmentUserSpecs(ENVIRONMENT);
+
+/** The environments' cloud assembly, as `npx cdk synth` writes it: `--env` names a stack of it (`--app`). */
+let assembly: string;
+beforeAll(() => {
+  assembly = environmentsAssemblyDirectory([ENVIRONMENT]);
+});
+afterAll(() => rmSync(assembly, { recursive: true, force: true }));
 
 /** Deployed by an earlier version of the declaration, removed from it since. */
 const REMOVED_USER: DatabaseUserSpec = userSpec('old_reporting', { grants: [{ on: 'orders.*', privileges: ['SELECT'] }] });
@@ -76,7 +84,7 @@ describeEachEngine('plan and apply with the deployed state', (engine) => {
   /** `plan` or `apply` on the environment's database as found through the RDS API (mocked to be the emulator). */
   function runOnAws(command: 'plan' | 'apply', ...extra: string[]) {
     return runInProcess([
-      command, '--env', ENVIRONMENT.name, '--ca', emulator().caFile,
+      command, '--env', ENVIRONMENT.name, '--app', assembly, '--ca', emulator().caFile,
       '--admin-user', emulator().adminUser, '--password-env', PASSWORD_VARIABLE, ...extra,
     ]);
   }
@@ -84,7 +92,7 @@ describeEachEngine('plan and apply with the deployed state', (engine) => {
   /** `plan` or `apply` on the emulator named by --hostname: a server outside CloudFormation. */
   function runOnHostname(command: 'plan' | 'apply', ...extra: string[]) {
     return runInProcess([
-      command, '--env', ENVIRONMENT.name,
+      command, '--env', ENVIRONMENT.name, '--app', assembly,
       '--hostname', emulator().endpointHost, '--port', String(emulator().port), '--ca', emulator().caFile,
       '--admin-user', emulator().adminUser, '--password-env', PASSWORD_VARIABLE, ...extra,
     ]);

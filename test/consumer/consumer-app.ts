@@ -7,7 +7,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import { SecurityGroup, SubnetType, Vpc } from 'aws-cdk-lib/aws-ec2';
 import { AccountRootPrincipal, Role } from 'aws-cdk-lib/aws-iam';
 import * as rds from 'aws-cdk-lib/aws-rds';
-import { DatabaseUserProvisioner, ExistingIamAuthDatabase, IamAuthDatabase, IamDatabaseUser } from 'rds-iam-mysql';
+import { DatabaseUserProvisioner, ExistingIamAuthDatabase, IamAuthDatabase, IamDatabaseUser, nameStackEnvironment } from 'rds-iam-mysql';
 
 const app = new App();
 const env = { account: '111111111111', region: 'eu-west-1' };
@@ -18,6 +18,8 @@ function isolatedVpc(stack: Stack): Vpc {
 
 // A new Aurora MySQL cluster with two users, one of them granted to a role.
 const orders = new Stack(app, 'Orders', { env });
+// So \`rds-iam plan --env orders-dev\` finds this stack in cdk.out.
+nameStackEnvironment(orders, 'orders-dev');
 const ordersVpc = isolatedVpc(orders);
 const cluster = new rds.DatabaseCluster(orders, 'Database', {
   engine: rds.DatabaseClusterEngine.auroraMysql({ version: rds.AuroraMysqlEngineVersion.VER_3_08_0 }),

@@ -103,10 +103,18 @@ describe('the packed library in a fresh CDK app', () => {
     expect(planned.stderr).toContain(`stack Orders at localhost:${emulator().port}: 4 statement(s)`);
   });
 
-  it('says that --env belongs to the repository, not the package, and what to give instead', () => {
-    const refused = run(join(app, 'node_modules', '.bin', 'rds-iam'), ['plan', '--env', 'dev', '--hostname', '127.0.0.1'], app);
+  it('finds a stack by the environment name the app gave it (--env), and says which names exist for another', () => {
+    const rdsIam = join(app, 'node_modules', '.bin', 'rds-iam');
+    const master = ['--hostname', emulator().endpointHost, '--port', String(emulator().port), '--ca', emulator().caFile, '--admin-user', emulator().adminUser, '--password-env', 'CONSUMER_MASTER_PASSWORD'];
+    const environment = cleanAwsEnvironment({ CONSUMER_MASTER_PASSWORD: emulator().adminPassword });
 
+    const planned = run(rdsIam, ['plan', '--env', 'orders-dev', ...master], app, environment);
+    const refused = run(rdsIam, ['plan', '--env', 'dev', ...master], app, environment);
+
+    expect(planned.stderr).toContain(`environment orders-dev at localhost:${emulator().port}: 4 statement(s)`);
+    expect(planned.status).toBe(2);
     expect(refused.status).toBe(1);
-    expect(refused.stderr).toContain('an installed package does not include. Fix: give --stack <name> (from --app cdk.out) or --template <file>');
+    expect(refused.stderr).toContain('--env "dev": no stack of the cloud assembly cdk.out is named environment "dev" (environments: orders-dev; stacks: ');
+    expect(refused.stderr).toContain('nameStackEnvironment(stack, name)');
   });
 });

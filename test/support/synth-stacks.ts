@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { App, Aspects, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
@@ -56,6 +59,16 @@ export function writeEnvironmentsAssembly(environments: readonly EnvironmentConf
     new IamDatabaseStack(app, environmentStackName(environment), { environmentConfig: environment });
   }
   app.synth();
+}
+
+/**
+ * A new temporary directory holding the environments' cloud assembly, for the CLI's `--env NAME --app DIR` (each
+ * stack named its environment, as app/app.ts names them). The caller removes it.
+ */
+export function environmentsAssemblyDirectory(environments: readonly EnvironmentConfig[]): string {
+  const outdir = mkdtempSync(join(tmpdir(), 'rds-iam-assembly-'));
+  writeEnvironmentsAssembly(environments, outdir);
+  return outdir;
 }
 
 /** Each environment's synthesized template (bundling skipped), as the access review reads it. */

@@ -33,13 +33,14 @@ export function registerConnectCommand(program: Command, context: CliContext, on
     .command('connect')
     .summary('log in with an IAM token: open mysql/mariadb, or run --execute SQL')
     .description(
-      'Resolve a cluster or instance (through the RDS API: endpoint, port, IAM authentication on?), an environment of ' +
-        "the project's config, or an endpoint, then open the mysql or mariadb client with TLS verified and the token " +
+      'Resolve a cluster or instance (through the RDS API: endpoint, port, IAM authentication on?), the database of a ' +
+        'synthesized environment stack, or an endpoint, then open the mysql or mariadb client with TLS verified and the token ' +
         'in MYSQL_PWD, or run one statement with --execute and print the rows.',
     )
     .option('--cluster <id>', 'DB cluster identifier (Aurora)')
     .option('--instance <id>', 'DB instance identifier (RDS for MySQL / MariaDB)')
-    .option('--env <name>', "an environment of the project's config (app/environments)")
+    .option('--env <name>', 'the database of the stack of --app its app named this environment (nameStackEnvironment)')
+    .option('--app <dir>', 'the cloud assembly --env is read from', 'cdk.out')
     .option('--proxy [name]', 'an RDS Proxy (through DescribeDBProxies); without a name, the proxy of --env')
     .option('--hostname <endpoint>', 'the endpoint itself; a non-RDS server also needs --ca')
     .option('--port <port>', 'database port (default: from the RDS API, else 3306)', parsePort)

@@ -33,7 +33,7 @@ export function registerLocalCommand(program: Command, context: CliContext, onRe
     .option('--stack <name>', 'the synthesized stack whose declared users to provision (read from --app)')
     .option('--app <dir>', 'the cloud assembly --stack is read from', 'cdk.out')
     .option('--template <file>', "a synthesized stack's template to read the declared users from, instead of --stack")
-    .option('--env <name>', "shortcut for this repository's environments (app/environments) (default: dev, when no --stack or --template)")
+    .option('--env <name>', 'the stack of --app its app named this environment (nameStackEnvironment) (default: dev, when no --stack or --template)')
     .option('--engine <engine>', "mysql or mariadb (default: the declared database's engine)", parseEngine)
     .option('--port <port>', 'TCP port on 127.0.0.1 (default: a free port)', parsePort)
     .option('--debug', 'on failure, also print the underlying causes')
@@ -49,16 +49,12 @@ async function runLocal(flags: LocalFlags, context: CliContext): Promise<Command
   context.stderr.write(`starting the ${engine} emulator for ${declared.label}...
 `);
   const emulator = await startEmulator({ engine, region: declared.region, port: flags.port });
-  // An RDS Proxy is known from this repository's environments only (a template does not say how the app uses it).
-  const environment = declared.environmentName === undefined
-    ? undefined
-    : (await import('../../../app/environments')).getEnvironment(declared.environmentName);
   const { startLocalProxy, proxyLoginInstructions } = await import('../local-proxy');
-  let proxy: Awaited<ReturnType<typeof startLocalProxy>>;
+  let proxy: Awaited<ReturnType<typeof startLocalProxy>> | undefined;
   try {
     const statements = await provision(emulator, declared);
-    proxy = environment && (await startLocalProxy(emulator, environment, context));
-    context.stdout.write(loginInstructions(emulator, declared, statements, proxy && environment && proxyLoginInstructions(proxy, environment)));
+    proxy = declared.proxy && (await startLocalProxy(emulator, declared.proxy, context));
+    context.stdout.write(loginInstructions(emulator, declared, statements, proxy && declared.proxy && proxyLoginInstructions(proxy, declared.proxy)));
     const stopFollowing = followPluginLog(emulator.errorLogFile, (line) => context.stderr.write(`${line}\n`));
     const signal = await Promise.race([context.untilInterrupted(), emulator.exited.then(() => undefined)]);
     stopFollowing();
