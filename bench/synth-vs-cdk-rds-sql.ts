@@ -13,7 +13,8 @@
  * - ours as shipped: cdk.json's `node app/run-app.cjs` (esbuild bundles the app with the library's sources, then node);
  * - cdk-rds-sql's app started the same way (`node app/run-app.cjs bench/synth-app-cdk-rds-sql.ts`): same runner, so
  *   the difference is the libraries' and the stacks';
- * - both through `npx tsx`, as this repository's app was started before (and as a typical TypeScript CDK app is).
+ * - both through `npx tsx`, as this repository's app was started before (and as a typical TypeScript CDK app is);
+ * - with `RDS_IAM_BENCH_BASELINE=<dir>`, also an earlier checkout with its own cdk.json app, for before/after figures.
  * Variants are interleaved run by run so a busy machine slows them alike; the table shows the median, min and max
  * wall time, the median CPU time (user + system of the CLI, the app and every process they start, as bash's `times`
  * reports it: less sensitive than wall time to other work on a shared machine), and each library's medians divided by
@@ -37,27 +38,36 @@ type Runner = 'run-app' | 'tsx';
 
 interface Variant {
   readonly scenario: string;
-  readonly library: 'ours' | 'peer';
+  readonly library: 'ours' | 'peer' | 'baseline';
   readonly runner: Runner;
   /** Extra `cdk synth` arguments. */
   readonly args: readonly string[];
   readonly env?: Readonly<Record<string, string>>;
   /** Reuse one output directory (synthesized once before the measured runs). */
   readonly warm?: boolean;
+  /** Where `cdk synth` runs. @default this checkout */
+  readonly cwd?: string;
 }
 
-const APPS: Readonly<Record<Variant['library'], Readonly<Record<'shipped' | 'scale', string>>>> = {
+/**
+ * `RDS_IAM_BENCH_BASELINE=<dir>`: an earlier checkout of this repository (its dependencies installed, its handlers
+ * bundled) synthesized side by side with its own cdk.json app, for before/after figures from one run.
+ */
+const baseline = process.env.RDS_IAM_BENCH_BASELINE;
+
+const APPS: Readonly<Record<'ours' | 'peer', Readonly<Record<'shipped' | 'scale', string>>>> = {
   ours: { shipped: 'app/app.ts', scale: 'bench/synth-app-ours.ts' },
   peer: { shipped: 'bench/synth-app-cdk-rds-sql.ts', scale: 'bench/synth-app-cdk-rds-sql.ts' },
 };
 
-function appCommand(library: Variant['library'], runner: Runner, app: 'shipped' | 'scale'): string {
+function appCommand(library: 'ours' | 'peer', runner: Runner, app: 'shipped' | 'scale'): string {
   return runner === 'tsx' ? `npx tsx ${APPS[library][app]}` : `node app/run-app.cjs ${APPS[library][app]}`;
 }
 
 const LIBRARY_NAMES: Readonly<Record<Variant['library'], string>> = {
   ours: 'rds-iam-mysql',
   peer: `${CDK_RDS_SQL.name} ${CDK_RDS_SQL.version}`,
+  baseline: `rds-iam-mysql before (${path.basename(baseline ?? '')}, its cdk.json app)`,
 };
 const RUNNER_NAMES: Readonly<Record<Runner, string>> = { 'run-app': 'node app/run-app.cjs', tsx: 'npx tsx' };
 const newDatabases = { RDS_IAM_BENCH_ENVS: 'dev,staging' };
@@ -74,6 +84,9 @@ function scenario(name: string, options: { args?: readonly string[]; ourArgs?: r
       scenario: name, library: 'peer', runner, warm: options.warm, env: { ...options.env, ...options.peerEnv },
       args: ['--app', appCommand('peer', runner, app), ...(options.args ?? [])],
     },
+    ...(baseline !== undefined && runner === 'tsx' && app === 'shipped'
+      ? [{ scenario: name, library: 'baseline' as const, runner, warm: options.warm, env: options.env, cwd: baseline, args: [...(options.ourArgs ?? []), ...(options.args ?? [])] }]
+      : []),
   ]);
 }
 
@@ -127,7 +140,7 @@ function synthOnce(variant: Variant): SynthOutcome {
   try {
     const begin = performance.now();
     const result = spawnSync('bash', ['-c', SYNTH_THEN_TIMES, 'bash', '--quiet', '-o', outdir, ...variant.args], {
-      cwd: root,
+      cwd: variant.cwd ?? root,
       encoding: 'utf8',
       env: { ...process.env, CDK_DISABLE_CLI_TELEMETRY: 'true', ...variant.env },
     });
@@ -172,7 +185,7 @@ function main(): void {
     const { seconds, cpuSeconds, resourcesPerStack } = measured.get(variant)!;
     const peerAlike = variants.find((other) => other.library === 'peer' && other.scenario === variant.scenario && other.runner === variant.runner);
     const ratio = (pick: (entry: Measured) => number[]): string =>
-      variant.library === 'ours' && peerAlike !== undefined
+      variant.library !== 'peer' && peerAlike !== undefined
         ? `${(median(pick(measured.get(variant)!)) / median(pick(measured.get(peerAlike)!))).toFixed(2)}x`
         : '';
     console.log(
