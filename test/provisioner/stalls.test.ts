@@ -1,7 +1,8 @@
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { performance } from 'node:perf_hooks';
 import { connectAsMaster, MasterConnectionError } from '../../lib/provisioning/master-connection';
-import { createSecretsManagerClient, MasterSecretError, readMasterSecret, SECRET_MAX_ATTEMPTS, SECRET_REQUEST_TIMEOUT_MS } from '../../lib/provisioning/master-secret';
+import { AWS_MAX_ATTEMPTS, AWS_REQUEST_TIMEOUT_MS } from '../../lib/provisioning/bounded-aws-requests';
+import { createSecretsManagerClient, MasterSecretError, readMasterSecret } from '../../lib/provisioning/master-secret';
 import { RDS_MANAGED_CLUSTER_SECRET_ARN } from '../support/aws-shaped-values';
 import { startSilentServer, SilentServer } from '../support/silent-server';
 
@@ -40,9 +41,9 @@ describe('a Secrets Manager endpoint that accepts the connection but never answe
     expect((error as MasterSecretError).failure).toBe('unreachable');
     expect((error as MasterSecretError).message).toMatch(/Secrets Manager did not answer within 5s \(3 attempts\)/);
     expect((error as MasterSecretError).message).toContain(RDS_MANAGED_CLUSTER_SECRET_ARN);
-    expect(silent.accepted() - acceptedBefore).toBe(SECRET_MAX_ATTEMPTS);
+    expect(silent.accepted() - acceptedBefore).toBe(AWS_MAX_ATTEMPTS);
     // Bounded by the attempts, not by a Lambda timeout (the SDK's backoff between attempts adds little).
-    expect(performance.now() - start).toBeLessThan(SECRET_MAX_ATTEMPTS * SECRET_REQUEST_TIMEOUT_MS + 10_000);
+    expect(performance.now() - start).toBeLessThan(AWS_MAX_ATTEMPTS * AWS_REQUEST_TIMEOUT_MS + 10_000);
   }, 60_000);
 });
 
