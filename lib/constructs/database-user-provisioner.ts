@@ -42,7 +42,7 @@ export interface DatabaseUserProvisionerProps {
    * Where the user set travels to the Lambda: `'properties'` (in the custom resource, visible in the template) or
    * `'object'` (an S3 file asset the template names with its SHA-256; no size limit from the template or the Update
    * event; the Lambda reads it with `s3:GetObject` on that one object).
-   * @default - in the properties up to 256 KiB (about 1,800 users with ordinary names), in an S3 object above that
+   * @default - in the properties up to 256 KiB (about 4,800 users with short names, 580 with the longest), in an S3 object above that
    */
   readonly userSetDelivery?: UserSetDelivery;
   /**
