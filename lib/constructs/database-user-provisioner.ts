@@ -168,6 +168,7 @@ export class DatabaseUserProvisioner extends Construct {
   public addUserDeclaration(declaration: unknown, declaredBy: IConstruct, otherFields: readonly string[] = []): ValidatedUser {
     const checked = checkUserDeclarations([declaration], {
       engine: this.database.engine,
+      engineVersion: this.database.engineVersion,
       masterUsername: this.database.masterUsername,
       otherFields,
     });
