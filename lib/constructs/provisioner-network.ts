@@ -1,4 +1,6 @@
 import {
+  GatewayVpcEndpoint,
+  GatewayVpcEndpointAwsService,
   InterfaceVpcEndpoint,
   InterfaceVpcEndpointAwsService,
   Peer,
@@ -23,17 +25,25 @@ export interface ProvisionerNetworkProps {
 }
 
 /**
- * Where the provisioner Lambda may talk to: the database port of the database's security groups, and HTTPS to
- * Secrets Manager. Nothing else: the security group allows no other egress.
+ * Where the provisioner Lambda may talk to: the database port of the database's security groups, HTTPS to
+ * Secrets Manager, and (for a user set in an S3 object) HTTPS to S3. Nothing else: the security group allows no
+ * other egress.
  */
 export class ProvisionerNetwork extends Construct {
   public readonly securityGroup: SecurityGroup;
   /** The interface endpoint made for isolated subnets, if any. */
   public readonly secretsManagerEndpoint?: InterfaceVpcEndpoint;
+  /** The S3 gateway endpoint made for a user set in an S3 object read from isolated subnets, if any. */
+  public s3Endpoint?: GatewayVpcEndpoint;
+  private readonly database: IIamAuthDatabase;
+  private readonly vpcSubnets: SubnetSelection;
+  private httpsEgressToAnyAddress: boolean;
 
   constructor(scope: Construct, id: string, props: ProvisionerNetworkProps) {
     super(scope, id);
     const { database, vpcSubnets } = props;
+    this.database = database;
+    this.vpcSubnets = vpcSubnets;
     this.securityGroup = new SecurityGroup(this, 'SecurityGroup', {
       vpc: database.vpc,
       allowAllOutbound: false,
@@ -43,6 +53,7 @@ export class ProvisionerNetwork extends Construct {
     database.connections.allowDefaultPortFrom(this.securityGroup, 'rds-iam-mysql user provisioner');
 
     const createEndpoint = props.createSecretsManagerEndpoint ?? selectionIsIsolated(database, vpcSubnets);
+    this.httpsEgressToAnyAddress = !createEndpoint;
     if (createEndpoint) {
       this.secretsManagerEndpoint = new InterfaceVpcEndpoint(this, 'SecretsManagerEndpoint', {
         vpc: database.vpc,
@@ -56,6 +67,27 @@ export class ProvisionerNetwork extends Construct {
     } else {
       // Through a NAT gateway or an endpoint the VPC already has: the destination address is not known here.
       this.securityGroup.addEgressRule(Peer.anyIpv4(), Port.tcp(443), 'Secrets Manager API (HTTPS)');
+    }
+  }
+
+  /**
+   * Lets the Lambda read from S3 (a user set kept in an object): an S3 gateway endpoint on the selected subnets'
+   * route tables when they are isolated (or when asked), and HTTPS egress. S3's addresses are a managed prefix list
+   * whose id only a lookup at synth could give, so the egress rule allows HTTPS to any address; from isolated subnets
+   * that still reaches only what their route tables lead to (the endpoints).
+   */
+  public reachS3(createEndpoint?: boolean): void {
+    if (this.s3Endpoint !== undefined) return;
+    if (createEndpoint ?? selectionIsIsolated(this.database, this.vpcSubnets)) {
+      this.s3Endpoint = new GatewayVpcEndpoint(this, 'S3Endpoint', {
+        vpc: this.database.vpc,
+        service: GatewayVpcEndpointAwsService.S3,
+        subnets: [this.vpcSubnets],
+      });
+    }
+    if (!this.httpsEgressToAnyAddress) {
+      this.securityGroup.addEgressRule(Peer.anyIpv4(), Port.tcp(443), 'S3 (the user set object) through the gateway endpoint');
+      this.httpsEgressToAnyAddress = true;
     }
   }
 }

@@ -1,5 +1,6 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { RdsIamError } from '../errors/rds-iam-error';
+import { AWS_MAX_ATTEMPTS, AWS_REQUEST_TIMEOUT_MS, boundedClientConfig, isUnreachable, sdkErrorDetail } from './bounded-aws-requests';
 
 /**
  * The RDS master user's credentials, read from the Secrets Manager secret RDS or CDK made.
@@ -29,38 +30,14 @@ export class MasterSecretError extends RdsIamError {
   }
 }
 
-/**
- * Each attempt gives up after a few seconds and the SDK tries three times: from subnets without a route to
- * Secrets Manager, the deploy fails in well under a minute with a message that says so, instead of hanging until
- * the Lambda's own timeout with no explanation.
- */
-export const SECRET_CONNECTION_TIMEOUT_MS = 3_000;
-export const SECRET_REQUEST_TIMEOUT_MS = 5_000;
-export const SECRET_MAX_ATTEMPTS = 3;
-
-/**
- * A Secrets Manager client with the short timeouts and bounded retries above. `throwOnRequestTimeout` makes the
- * request timeout an error (without it the installed HTTP handler only logs a warning and waits on), and the socket
- * timeout ends a connection that was accepted but goes silent: an endpoint that never answers fails in seconds.
- */
+/** A Secrets Manager client with the provisioner's bounded timeouts and retries (`bounded-aws-requests.ts`). */
 export function createSecretsManagerClient(region?: string): SecretsManagerClient {
-  return new SecretsManagerClient({
-    ...(region === undefined ? {} : { region }),
-    maxAttempts: SECRET_MAX_ATTEMPTS,
-    requestHandler: {
-      connectionTimeout: SECRET_CONNECTION_TIMEOUT_MS,
-      requestTimeout: SECRET_REQUEST_TIMEOUT_MS,
-      socketTimeout: SECRET_REQUEST_TIMEOUT_MS,
-      throwOnRequestTimeout: true,
-    },
-  });
+  return new SecretsManagerClient(boundedClientConfig(region));
 }
 
-const NETWORK_ERROR_CODES = new Set(['ETIMEDOUT', 'ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH']);
-
 function classify(error: unknown): MasterSecretFailure {
-  const { name, code } = (error ?? {}) as { name?: string; code?: string };
-  if (name === 'TimeoutError' || name === 'RequestTimeout' || name === 'AbortError' || (code !== undefined && NETWORK_ERROR_CODES.has(code))) return 'unreachable';
+  const { name } = (error ?? {}) as { name?: string };
+  if (isUnreachable(error)) return 'unreachable';
   if (name === 'AccessDeniedException' || name === 'DecryptionFailure') return 'access-denied';
   if (name === 'ResourceNotFoundException') return 'not-found';
   return 'other';
@@ -68,7 +45,7 @@ function classify(error: unknown): MasterSecretFailure {
 
 const LIKELY_CAUSE: Record<Exclude<MasterSecretFailure, 'malformed'>, string> = {
   'unreachable':
-    `Secrets Manager did not answer within ${SECRET_REQUEST_TIMEOUT_MS / 1000}s (${SECRET_MAX_ATTEMPTS} attempts). The likely cause: the provisioner runs in subnets with no route to Secrets Manager; ` +
+    `Secrets Manager did not answer within ${AWS_REQUEST_TIMEOUT_MS / 1000}s (${AWS_MAX_ATTEMPTS} attempts). The likely cause: the provisioner runs in subnets with no route to Secrets Manager; ` +
     'add an interface VPC endpoint for secretsmanager or a NAT gateway to those subnets',
   'access-denied':
     "the provisioner's role may not read it: grant secretsmanager:GetSecretValue on the secret and kms:Decrypt on its key",
@@ -84,7 +61,7 @@ export async function readMasterSecret(secretArn: string, client?: SecretsManage
     secretString = response.SecretString;
   } catch (cause) {
     const failure = classify(cause);
-    const detail = cause instanceof Error ? ` (${cause.name}: ${cause.message})` : '';
+    const detail = sdkErrorDetail(cause);
     throw new MasterSecretError(
       `could not read the master secret ${secretArn}: ${LIKELY_CAUSE[failure as keyof typeof LIKELY_CAUSE]}${detail}`,
       secretArn,

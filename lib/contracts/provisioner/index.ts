@@ -3,3 +3,4 @@
 export * from './provisioner-event';
 export * from './provisioner-physical-id';
 export * from './provisioner-properties';
+export * from './user-set-object';

@@ -3,6 +3,7 @@ import { isTcpPort } from '../../client/host-and-port';
 import { RdsIamError } from '../../errors/rds-iam-error';
 import { parseSecretArn } from '../../provisioning/secret-arn';
 import { ProvisionerProperty } from './provisioner-properties';
+import { userSetObjectSchema } from './user-set-object';
 
 /**
  * The CloudFormation custom resource events the provisioner accepts, one zod schema per request type, as the
@@ -27,14 +28,26 @@ const secretArnSchema = z.string().superRefine((arn, context) => {
 /** `cluster-` + the cluster resource id, or `db-` + the instance's DbiResourceId, as RDS issues them. */
 const DATABASE_RESOURCE_ID = /^(cluster|db)-[A-Za-z0-9]{1,64}$/;
 
-export const provisionerPropertiesSchema = z.object({
-  [ProvisionerProperty.MasterSecretArn]: secretArnSchema,
-  [ProvisionerProperty.DatabaseResourceId]: z.string().regex(DATABASE_RESOURCE_ID, 'must be an RDS resource id: cluster-… or db-…'),
-  [ProvisionerProperty.Endpoint]: z.string().regex(HOST_NAME, 'must be a DNS host name'),
-  [ProvisionerProperty.Port]: portSchema,
-  [ProvisionerProperty.Engine]: z.enum(['mysql', 'mariadb']),
-  [ProvisionerProperty.Users]: z.string(),
-});
+export const provisionerPropertiesSchema = z
+  .object({
+    [ProvisionerProperty.MasterSecretArn]: secretArnSchema,
+    [ProvisionerProperty.DatabaseResourceId]: z.string().regex(DATABASE_RESOURCE_ID, 'must be an RDS resource id: cluster-… or db-…'),
+    [ProvisionerProperty.Endpoint]: z.string().regex(HOST_NAME, 'must be a DNS host name'),
+    [ProvisionerProperty.Port]: portSchema,
+    [ProvisionerProperty.Engine]: z.enum(['mysql', 'mariadb']),
+    [ProvisionerProperty.Users]: z.string().optional(),
+    [ProvisionerProperty.UsersObject]: userSetObjectSchema.optional(),
+  })
+  .superRefine((properties, context) => {
+    // Exactly one home for the set: both would leave it unclear which one is meant, neither is no declaration.
+    if ((properties.Users === undefined) === (properties.UsersObject === undefined)) {
+      context.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: [ProvisionerProperty.Users],
+        message: `give the user set either inline (${ProvisionerProperty.Users}) or as an S3 object (${ProvisionerProperty.UsersObject}), exactly one of them`,
+      });
+    }
+  });
 
 export type ParsedProvisionerProperties = z.infer<typeof provisionerPropertiesSchema>;
 

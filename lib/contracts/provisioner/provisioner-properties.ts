@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { listProblems } from '../../users/bounded-text';
 import type { DatabaseEngineFamily, DatabaseUserSpec, UserGrant } from '../../users/database-user-spec';
 import { RdsIamError } from '../../errors/rds-iam-error';
+import type { UserSetObject } from './user-set-object';
 
 /** The CloudFormation type of the one custom resource that carries every user of a database. */
 export const PROVISIONER_RESOURCE_TYPE = 'Custom::RdsIamDatabaseUsers';
@@ -25,8 +26,13 @@ export const ProvisionerProperty = {
   Port: 'Port',
   /** `mysql` or `mariadb`: the dialect the declaration was validated against. */
   Engine: 'Engine',
-  /** The whole declared user set, encoded by {@link encodeUserSpecs}. */
+  /** The whole declared user set, encoded by {@link encodeUserSpecs}; absent when `UsersObject` is given. */
   Users: 'Users',
+  /**
+   * Where the encoded set is when it is too large for the properties: `{ Bucket, Key, Sha256 }` of an S3 object
+   * (see `user-set-object.ts`); absent when `Users` is given.
+   */
+  UsersObject: 'UsersObject',
 } as const;
 
 /** What the Lambda receives in `ResourceProperties` (CloudFormation passes every scalar as a string). */
@@ -36,7 +42,8 @@ export interface ProvisionerProperties {
   readonly [ProvisionerProperty.Endpoint]: string;
   readonly [ProvisionerProperty.Port]: string;
   readonly [ProvisionerProperty.Engine]: DatabaseEngineFamily;
-  readonly [ProvisionerProperty.Users]: string;
+  readonly [ProvisionerProperty.Users]?: string;
+  readonly [ProvisionerProperty.UsersObject]?: UserSetObject;
 }
 
 /** A grant on the wire: `[on, 'PRIV,PRIV']`. */
