@@ -1,4 +1,5 @@
 import { basename } from 'node:path';
+import type { UserSetObjectTexts } from '../assembly/user-set-objects';
 import type { DatabaseLookup } from '../client/rds-database-lookup';
 import { ExistingIamAuthDatabaseProperty, EXISTING_DATABASE_RESOURCE_TYPE } from '../contracts/existing-iam-auth-database/existing-iam-auth-database-properties';
 import { PROVISIONER_RESOURCE_TYPE, ProvisionerProperty } from '../contracts/provisioner/provisioner-properties';
@@ -53,7 +54,12 @@ export async function readDeclaredDatabase(flags: DeclarationFlags): Promise<Dec
       throw new CliFailure('RDS_IAM_CLI_USAGE', `--template ${flags.template}: cannot read it (${(cause as Error).message})`, { cause });
     });
     const stackName = flags.stack ?? basename(flags.template).replace(/\.template\.json$/, '');
-    return declaredDatabaseOfTemplate(JSON.parse(body) as unknown, { stackName, origin: flags.template });
+    const template = JSON.parse(body) as unknown;
+    const { readUserSetObjectsBesideTemplate } = await import('../assembly/user-set-objects');
+    const userSetObjects = await readUserSetObjectsBesideTemplate(flags.template, template).catch((cause: unknown) => {
+      throw new CliFailure('RDS_IAM_CLI_USAGE', `--template ${flags.template}: ${(cause as Error).message}`, { cause });
+    });
+    return declaredDatabaseOfTemplate(template, { stackName, origin: flags.template, userSetObjects });
   }
   if (flags.stack !== undefined) {
     const directory = flags.app ?? 'cdk.out';
@@ -65,6 +71,7 @@ export async function readDeclaredDatabase(flags: DeclarationFlags): Promise<Dec
       stackName: stack.stackName,
       origin: `${directory}/${stack.stackName}`,
       ...stack.declaredEnvironment,
+      userSetObjects: stack.userSetObjects,
     });
   }
   throw new CliFailure('RDS_IAM_CLI_USAGE', 'which declaration? give --stack <name> (from --app cdk.out), --template <file> or --env <name>');
@@ -110,9 +117,16 @@ export async function declaredDatabaseOfEnvironment(name: string): Promise<Decla
  */
 export function declaredDatabaseOfTemplate(
   template: unknown,
-  where: { readonly stackName: string; readonly origin: string; readonly account?: string; readonly region?: string },
+  where: {
+    readonly stackName: string;
+    readonly origin: string;
+    readonly account?: string;
+    readonly region?: string;
+    /** The texts of the user set objects the template names (`lib/assembly/user-set-objects.ts`). */
+    readonly userSetObjects?: UserSetObjectTexts;
+  },
 ): DeclaredDatabase {
-  const userSet = userSetOfTemplate(JSON.stringify(template), where.origin);
+  const userSet = userSetOfTemplate(JSON.stringify(template), where.origin, where.userSetObjects);
   if (!userSet.found) {
     throw new CliFailure(
       'RDS_IAM_CLI_USAGE',

@@ -15,23 +15,8 @@ import { decodeUserSpecs, encodeUserSpecs, PROVISIONER_RESOURCE_TYPE, Provisione
 import { userSetDigest } from '../../lib/contracts/provisioner/user-set-object';
 import type { DatabaseUserSpec } from '../../lib/users/database-user-spec';
 import { databaseFixture, type FixtureOptions } from '../support/database-fixtures';
+import { longNamedUsers } from '../support/long-named-users';
 import { userSpec } from '../support/user-specs';
-
-/** A name of exactly `length` characters, unique per index. */
-const named = (prefix: string, index: number, length: number): string => `${prefix}${index}`.padEnd(length, 'x');
-
-/** `count` users with three grants each, with the longest names MySQL allows (user 32, database and table 64). */
-function longNamedUsers(count: number): DatabaseUserSpec[] {
-  return Array.from({ length: count }, (_, index) =>
-    userSpec(named('u', index, 32), {
-      grants: [
-        { on: `${named('tenant', index, 64)}.*`, privileges: ['SELECT', 'INSERT', 'UPDATE', 'DELETE'] },
-        { on: `${named('shared', 0, 64)}.${named('lookup', 0, 64)}`, privileges: ['SELECT'] },
-        { on: `${named('audit', 0, 64)}.${named('events', 0, 64)}`, privileges: ['INSERT'] },
-      ],
-    }),
-  );
-}
 
 describe('provisionerCapacityProblems', () => {
   it('lets 1,000 users with the longest names and three grants each deploy within every limit', () => {
