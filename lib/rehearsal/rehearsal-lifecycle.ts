@@ -2,7 +2,6 @@ import { PROVISIONER_RESOURCE_TYPE } from '../constructs/database-user-provision
 import { EXISTING_DATABASE_RESOURCE_TYPE } from '../contracts/existing-iam-auth-database/existing-iam-auth-database-properties';
 import type { RunningEmulator } from '../emulator';
 import { accountSnapshot, accountStatementCount, snapshotDifference, verifyDeclaredUsers, verifyUsersAbsent, type AccountSnapshot } from './database-inspection';
-import { changedUserSet, declaredUsers, failingUserSet } from './declaration-variations';
 import { describeRequests, type StepResult } from './rehearsal-report';
 import type { RehearsalSession } from './rehearsal-session';
 import type { StackOperationResult } from './simulated-stack';
@@ -30,6 +29,8 @@ export interface LifecycleOptions {
  */
 export async function runLifecycle(session: RehearsalSession, options: LifecycleOptions): Promise<StepResult[]> {
   const { stack } = session;
+  const { changedUserSet, failingUserSet } = session.variations;
+  const declaredUsers = (properties: Readonly<Record<string, unknown>>) => session.variations.declaredUsers(properties);
   stack.repeatEvents = true;
   const users = stack.customResources.filter((id) => stack.typeOf(id) === PROVISIONER_RESOURCE_TYPE);
   const existingDatabases = stack.customResources.filter((id) => stack.typeOf(id) === EXISTING_DATABASE_RESOURCE_TYPE);
@@ -219,7 +220,7 @@ async function verifyDeployed(session: RehearsalSession): Promise<string[]> {
       continue;
     }
     if (!database.iamAuthEnabled) problems.push(`${database.kind} ${database.identifier}: IAM database authentication is off, so no token would log in on RDS`);
-    problems.push(...(await verifyDeclaredUsers(database.server, declaredUsers(deployed.properties))).map((line) => `${logicalId}: ${line}`));
+    problems.push(...(await verifyDeclaredUsers(database.server, session.variations.declaredUsers(deployed.properties))).map((line) => `${logicalId}: ${line}`));
   }
   return problems;
 }
