@@ -41,7 +41,8 @@ export interface DatabaseUserProvisionerProps {
   /**
    * Where the user set travels to the Lambda: `'properties'` (in the custom resource, visible in the template) or
    * `'object'` (an S3 file asset the template names with its SHA-256; no size limit from the template or the Update
-   * event; the Lambda reads it with `s3:GetObject` on that one object).
+   * event; the Lambda reads it with `s3:GetObject` on the bootstrap bucket's `<64 characters>.json` objects: this set's
+   * and the previous one's, which an Update and its rollback read too).
    * @default - in the properties up to 256 KiB (about 1,800 users with ordinary names), in an S3 object above that
    */
   readonly userSetDelivery?: UserSetDelivery;
@@ -61,6 +62,9 @@ export { PROVISIONER_RESOURCE_TYPE } from '../contracts/provisioner/provisioner-
  * How long CloudFormation waits for an answer: the handler always answers before its own timeout, but when the
  * Lambda service retries a crashed invocation (twice, a minute or two apart) the answer can come from the third.
  */
+/** The keys of user set objects, this set's and any other's: a file asset's key is its 64-character hash + `.json`. */
+const USER_SET_OBJECT_KEYS = `${'?'.repeat(64)}.json`;
+
 function answerTimeoutSeconds(timeoutSeconds: number): number {
   return Math.min(3600, timeoutSeconds * 3 + 180);
 }
@@ -212,8 +216,12 @@ export class DatabaseUserProvisioner extends Construct {
     const file = join(folder, 'users.json');
     writeFileSync(file, encoded);
     this.userSetAsset = new Asset(this, 'UserSet', { path: file, assetHash: sha256, assetHashType: AssetHashType.CUSTOM });
+    // Not this one object only: an Update reads the previous set's object too (OldResourceProperties), and a rollback
+    // Update reads both, while CloudFormation has already replaced this policy (the function depends on it) with the
+    // one of the template it moves to. The rehearsal found a one-object grant denies the previous set at every change.
+    // So: every object named like a file asset's (64 hex characters of its hash, `.json`) in the bootstrap bucket.
     this.handler.addToRolePolicy(
-      new PolicyStatement({ actions: ['s3:GetObject'], resources: [this.userSetAsset.bucket.arnForObjects(this.userSetAsset.s3ObjectKey)] }),
+      new PolicyStatement({ actions: ['s3:GetObject'], resources: [this.userSetAsset.bucket.arnForObjects(USER_SET_OBJECT_KEYS)] }),
     );
     this.network.reachS3(props.createS3Endpoint);
     this.userSetObject = { Bucket: this.userSetAsset.s3BucketName, Key: this.userSetAsset.s3ObjectKey, Sha256: sha256 };

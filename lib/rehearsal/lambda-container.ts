@@ -1,4 +1,5 @@
 import { fork, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import type { InvocationContextFields, LambdaErrorPayload, ShimMessage } from './lambda-invocation-protocol';
 import type { LambdaFunctionDefinition } from './lambda-function';
 
@@ -12,6 +13,11 @@ export interface InvocationOutcome {
   readonly durationMs: number;
   /** What the function wrote to stdout and stderr during this invocation (and its init, for the first). */
   readonly logs: string;
+  /**
+   * The execution environment's peak resident memory so far (Lambda's "Max Memory Used"), from the process's
+   * `VmHWM`; undefined where /proc does not tell (not Linux) or the process is gone.
+   */
+  readonly maxMemoryUsedBytes?: number;
 }
 
 /** What every container of the rehearsal is started with. */
@@ -163,12 +169,24 @@ export class LambdaContainer {
   private outcome(requestId: string, startedAt: number, result: InvocationOutcome['result']): InvocationOutcome {
     const logs = this.logBuffer;
     this.logBuffer = '';
-    return { requestId, functionName: this.definition.functionName, result, startedAt, durationMs: Date.now() - startedAt, logs };
+    const maxMemoryUsedBytes = peakResidentBytes(this.child?.pid);
+    return { requestId, functionName: this.definition.functionName, result, startedAt, durationMs: Date.now() - startedAt, logs, maxMemoryUsedBytes };
   }
 
   private logStreamName(at: number): string {
     const day = new Date(at).toISOString().slice(0, 10).replace(/-/g, '/');
     return `${day}/[$LATEST]${this.definition.logicalId.toLowerCase().slice(0, 8)}${process.pid.toString(16)}`;
+  }
+}
+
+/** A process's peak resident set (`VmHWM` of /proc/<pid>/status), in bytes. */
+function peakResidentBytes(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    const match = /^VmHWM:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match === null ? undefined : Number(match[1]) * 1024;
+  } catch {
+    return undefined;
   }
 }
 

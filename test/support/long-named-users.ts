@@ -1,3 +1,5 @@
+import type { RunningEmulator } from '../../lib/emulator';
+import { openMasterSession } from '../../lib/rehearsal/database-inspection';
 import type { DatabaseUserSpec } from '../../lib/users/database-user-spec';
 import { userSpec } from './user-specs';
 
@@ -15,4 +17,17 @@ export function longNamedUsers(count: number): DatabaseUserSpec[] {
       ],
     }),
   );
+}
+
+/** Creates the two tables every long-named user is granted on (a table grant needs its table), as the master user. */
+export async function createLongNamedTables(server: RunningEmulator): Promise<void> {
+  const session = await openMasterSession(server);
+  try {
+    for (const [database, table] of [[named('shared', 0, 64), named('lookup', 0, 64)], [named('audit', 0, 64), named('events', 0, 64)]]) {
+      await session.query('CREATE DATABASE IF NOT EXISTS ??', [database]);
+      await session.query('CREATE TABLE IF NOT EXISTS ??.?? (id INT PRIMARY KEY)', [database, table]);
+    }
+  } finally {
+    await session.end();
+  }
 }
