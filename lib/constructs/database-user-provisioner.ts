@@ -5,7 +5,7 @@ import { Aspects, AssetHashType, CustomResource, Duration, Lazy, Tokenization } 
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Asset } from 'aws-cdk-lib/aws-s3-assets';
 import type { SubnetSelection } from 'aws-cdk-lib/aws-ec2';
-import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
+import type { CfnFunction, Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct, IConstruct } from 'constructs';
 import { PROVISIONER_RESOURCE_TYPE, ProvisionerProperty, encodeUserSpecs } from '../contracts/provisioner/provisioner-properties';
@@ -13,7 +13,7 @@ import { userSetDigest, type UserSetObject } from '../contracts/provisioner/user
 import type { DatabaseUserSpec } from '../users/database-user-spec';
 import { checkUserDeclarations, declaredSpecOf, describeProblems, UserSpecValidationError, ValidatedUser } from '../users/validate-user-specs';
 import { newBundledHandler } from './bundled-handler';
-import { chooseUserSetDelivery, defaultTimeoutSeconds, provisionerCapacityProblems, type UserSetDelivery } from './provisioner-capacity';
+import { chooseUserSetDelivery, defaultMemorySizeMb, defaultTimeoutSeconds, provisionerCapacityProblems, type UserSetDelivery } from './provisioner-capacity';
 import { IamDatabaseDeclarationError } from './declaration-error';
 import type { IIamAuthDatabase } from './iam-auth-database';
 import { ProvisionerNetwork } from './provisioner-network';
@@ -111,6 +111,8 @@ export class DatabaseUserProvisioner extends Construct {
       securityGroups: [this.network.securityGroup],
       logRetention: props.logRetention,
     });
+    // Sized from the whole set too: an Update holds the new and the old set in memory.
+    (this.handler.node.defaultChild as CfnFunction).memorySize = Lazy.number({ produce: () => defaultMemorySizeMb(this.encodedUserSet()) });
     // GetSecretValue and DescribeSecret on this one secret (and decrypt with its key when it has its own).
     database.masterSecret.grantRead(this.handler);
 

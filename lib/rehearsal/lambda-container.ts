@@ -18,6 +18,8 @@ export interface InvocationOutcome {
    * `VmHWM`; undefined where /proc does not tell (not Linux) or the process is gone.
    */
   readonly maxMemoryUsedBytes?: number;
+  /** The function's `MemorySize`, in MB: Lambda stops an environment that uses more. */
+  readonly memorySizeMb: number;
 }
 
 /** What every container of the rehearsal is started with. */
@@ -113,7 +115,7 @@ export class LambdaContainer {
     const child = fork(settings.shimFile, [], {
       execPath: settings.nodeBinary,
       // The shim's TypeScript source runs through type stripping; its format notice is no log line of the function.
-      execArgv: ['--disable-warning=MODULE_TYPELESS_PACKAGE_JSON'],
+      execArgv: ['--disable-warning=MODULE_TYPELESS_PACKAGE_JSON', ...lambdaHeapArguments(definition.memorySize)],
       cwd: definition.codeDirectory,
       env: {
         ...settings.environment(),
@@ -170,13 +172,23 @@ export class LambdaContainer {
     const logs = this.logBuffer;
     this.logBuffer = '';
     const maxMemoryUsedBytes = peakResidentBytes(this.child?.pid);
-    return { requestId, functionName: this.definition.functionName, result, startedAt, durationMs: Date.now() - startedAt, logs, maxMemoryUsedBytes };
+    const { functionName, memorySize: memorySizeMb } = this.definition;
+    return { requestId, functionName, result, startedAt, durationMs: Date.now() - startedAt, logs, maxMemoryUsedBytes, memorySizeMb };
   }
 
   private logStreamName(at: number): string {
     const day = new Date(at).toISOString().slice(0, 10).replace(/-/g, '/');
     return `${day}/[$LATEST]${this.definition.logicalId.toLowerCase().slice(0, 8)}${process.pid.toString(16)}`;
   }
+}
+
+/**
+ * The heap limits Lambda's Node.js runtime starts node with, from the function's memory: a tenth for the young
+ * generation (half of it per semi-space), the rest for the old one. V8 then collects garbage as it would on Lambda.
+ */
+function lambdaHeapArguments(memorySizeMb: number): string[] {
+  const newSpace = Math.floor(memorySizeMb / 10);
+  return [`--max-semi-space-size=${Math.floor(newSpace / 2)}`, `--max-old-space-size=${memorySizeMb - newSpace}`];
 }
 
 /** A process's peak resident set (`VmHWM` of /proc/<pid>/status), in bytes. */

@@ -12,6 +12,7 @@ import {
 } from './database-inspection';
 import { describeRequests, type StepResult } from './rehearsal-report';
 import type { RehearsalSession } from './rehearsal-session';
+import type { InvocationOutcome } from './lambda-container';
 import type { StackOperationResult } from './simulated-stack';
 
 /** What a step body returns: the operations it ran and what it found wrong. */
@@ -180,6 +181,7 @@ async function runStep(session: RehearsalSession, name: string, body: () => Prom
     ...outcome.problems,
     ...requests.flatMap((request) => request.problems.map((problem) => `${request.request.requestType} ${request.request.logicalId}: ${problem}`)),
     ...session.unmodelledCalls.slice(unmodelledBefore).map((call) => `a function called an AWS API the rehearsal does not model: ${call}`),
+    ...overMemory(requests.flatMap((request) => request.invocations)),
   ];
   return {
     name,
@@ -193,6 +195,16 @@ async function runStep(session: RehearsalSession, name: string, body: () => Prom
     largestEventBytes: Math.max(0, ...requests.map((request) => Buffer.byteLength(JSON.stringify(request.event)))),
     maxMemoryUsedBytes: maxOf(requests.flatMap((request) => request.invocations.map((invocation) => invocation.maxMemoryUsedBytes))),
   };
+}
+
+/** Problems when a function's environment used more memory than its MemorySize: Lambda would have stopped it. */
+function overMemory(invocations: readonly InvocationOutcome[]): string[] {
+  const over = invocations.filter((invocation) => (invocation.maxMemoryUsedBytes ?? 0) > invocation.memorySizeMb * 1024 * 1024);
+  return [...new Map(over.map((invocation) => [invocation.functionName, invocation])).values()].map(
+    (invocation) =>
+      `${invocation.functionName} used ${Math.ceil((invocation.maxMemoryUsedBytes ?? 0) / 1024 / 1024)} MiB, more than its MemorySize of ` +
+      `${invocation.memorySizeMb} MB: Lambda stops it (Runtime.OutOfMemory). Fix: raise the function's memory`,
+  );
 }
 
 function maxOf(values: readonly (number | undefined)[]): number | undefined {

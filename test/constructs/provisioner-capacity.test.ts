@@ -2,6 +2,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { IamDatabaseUser } from '../../lib/constructs/iam-database-user';
 import {
   chooseUserSetDelivery,
+  defaultMemorySizeMb,
   defaultTimeoutSeconds,
   LAMBDA_ASYNC_PAYLOAD_BYTES,
   projectedFirstRunMs,
@@ -56,6 +57,12 @@ describe('provisionerCapacityProblems', () => {
     expect(problems[0].message).not.toMatch(/raise/);
   });
 
+  it('gives the provisioner more memory than 256 MB only for sets whose Update would not fit in it', () => {
+    // Measured by the rehearsal (bench/rehearse-scale.ts): 10,000 such users peaked at 267 MiB in an Update.
+    expect(defaultMemorySizeMb(encodeUserSpecs(longNamedUsers(1000)))).toBe(256);
+    expect(defaultMemorySizeMb(encodeUserSpecs(longNamedUsers(10_000)))).toBe(512);
+  });
+
   it('chooses the properties for a small set and an S3 object above 256 KiB, unless told', () => {
     const small = encodeUserSpecs(longNamedUsers(100));
     const large = encodeUserSpecs(longNamedUsers(1000));
@@ -106,7 +113,7 @@ describe('DatabaseUserProvisioner capacity at synth', () => {
     // The template stays small: the users are not in it.
     expect(JSON.stringify(template.toJSON()).length).toBeLessThan(100_000);
     expect(properties.ServiceTimeout).toBe(3 * 780 + 180);
-    template.hasResourceProperties('AWS::Lambda::Function', { Description: Match.stringLikeRegexp('converges the IAM database users'), Timeout: 780 });
+    template.hasResourceProperties('AWS::Lambda::Function', { Description: Match.stringLikeRegexp('converges the IAM database users'), Timeout: 780, MemorySize: 512 });
     // The objects named like file assets (this set's and, for an Update and its rollback, the previous one's), no other key.
     template.hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: {
