@@ -49,11 +49,11 @@ async function main(): Promise<void> {
 
     console.log(`${users} users, 3 grants each, longest names; ${engine}; synth ${synthSeconds.toFixed(1)} s`);
     console.log(`template ${kib(templateBytes)} (CloudFormation: 1 MiB), user set object ${kib(objectBytes)}\n`);
-    console.log('| step | time | statements | largest event | Lambda peak RSS | result |');
-    console.log('|---|---:|---:|---:|---:|---|');
+    console.log('| step | time | statements | largest event | largest response | Lambda peak RSS | result |');
+    console.log('|---|---:|---:|---:|---:|---:|---|');
     for (const step of report.steps) {
       const seconds = `${(step.durationMs / 1000).toFixed(1)} s`;
-      console.log(`| ${step.name} | ${seconds} | ${step.statements} | ${kib(step.largestEventBytes)} | ${mib(step.maxMemoryUsedBytes)} | ${step.ok ? 'ok' : `FAIL: ${step.problems[0]?.slice(0, 200) ?? ''}`} |`);
+      console.log(`| ${step.name} | ${seconds} | ${step.statements} | ${kib(step.largestEventBytes)} | ${step.largestResponseBytes} bytes | ${mib(step.maxMemoryUsedBytes)} | ${step.ok ? 'ok' : `FAIL: ${step.problems[0]?.slice(0, 200) ?? ''}`} |`);
     }
     if (!report.ok) process.exitCode = 1;
   } finally {

@@ -193,6 +193,7 @@ async function runStep(session: RehearsalSession, name: string, body: () => Prom
     problems,
     modelledWaitSeconds: requests.reduce((sum, request) => sum + request.modelledWaitSeconds, 0),
     largestEventBytes: Math.max(0, ...requests.map((request) => Buffer.byteLength(JSON.stringify(request.event)))),
+    largestResponseBytes: Math.max(0, ...requests.map((request) => request.responseBytes ?? 0)),
     maxMemoryUsedBytes: maxOf(requests.flatMap((request) => request.invocations.map((invocation) => invocation.maxMemoryUsedBytes))),
   };
 }

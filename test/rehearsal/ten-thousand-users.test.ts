@@ -49,6 +49,7 @@ describe(`a stack of ${USERS} users with the longest names, rehearsed from a rea
     expect(report.steps.map((step) => step.statements)).toEqual([4 * USERS, 0, 4, USERS]);
     // The Update event carries old and new properties, each a few hundred bytes with the set in an object.
     for (const step of report.steps) expect(step.largestEventBytes).toBeLessThan(LAMBDA_ASYNC_PAYLOAD_BYTES / 100);
+    for (const step of report.steps) expect(step.largestResponseBytes).toBeLessThan(4096);
     expect(report.ok).toBe(true);
   }, 600_000);
 });
