@@ -1,29 +1,16 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { runCdkApp } from './run-cdk-app';
+import { useSynthesizedApp } from '../rehearsal/synthesized-app';
 
 /** The stack the scale app synthesizes (the dev environment's). */
 export const SCALE_STACK = 'RdsIamMysql-dev';
 
 /**
  * Synthesizes test/support/scale-app.ts (the dev stack with `users` long-named users) into a temporary cloud assembly,
- * once per test file per count: in beforeAll, removed in afterAll. Lambda bundles are built as by `npx cdk synth`.
+ * once per test file per count, as `npx cdk synth` runs it; the getter returns the directory.
  */
-export function useScaleAssembly(users: number, context: Readonly<Record<string, unknown>> = {}): () => string {
-  let outdir: string | undefined;
-  beforeAll(() => {
-    outdir = mkdtempSync(path.join(tmpdir(), `rds-iam-scale-${users}-`));
-    const result = runCdkApp(outdir, { ...context, scaleUsers: users }, 'test/support/scale-app.ts');
-    if (result.status !== 0) throw new Error(`cdk synth of ${users} users failed (${String(result.status)}): ${result.stderr.slice(0, 2000)}`);
-  }, 300_000);
-  afterAll(() => {
-    if (outdir !== undefined) rmSync(outdir, { recursive: true, force: true });
-  });
-  return () => {
-    if (outdir === undefined) throw new Error('the scale app is not synthesized yet: call the getter inside a test or hook');
-    return outdir;
-  };
+export function useScaleAssembly(users: number): () => string {
+  return useSynthesizedApp({ scaleUsers: users }, 'test/support/scale-app.ts');
 }
 
 /** The synthesized template of the scale stack, as text. */
