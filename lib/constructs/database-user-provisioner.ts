@@ -43,7 +43,7 @@ export interface DatabaseUserProvisionerProps {
    * `'object'` (an S3 file asset the template names with its SHA-256; no size limit from the template or the Update
    * event; the Lambda reads it with `s3:GetObject` on the bootstrap bucket's `<64 characters>.json` objects: this set's
    * and the previous one's, which an Update and its rollback read too).
-   * @default - in the properties up to 256 KiB (about 1,800 users with ordinary names), in an S3 object above that
+   * @default - in the properties up to 256 KiB (about 4,800 users with short names, 580 with the longest), in an S3 object above that
    */
   readonly userSetDelivery?: UserSetDelivery;
   /**
@@ -174,6 +174,7 @@ export class DatabaseUserProvisioner extends Construct {
   public addUserDeclaration(declaration: unknown, declaredBy: IConstruct, otherFields: readonly string[] = []): ValidatedUser {
     const checked = checkUserDeclarations([declaration], {
       engine: this.database.engine,
+      engineVersion: this.database.engineVersion,
       masterUsername: this.database.masterUsername,
       otherFields,
     });
@@ -205,7 +206,7 @@ export class DatabaseUserProvisioner extends Construct {
 
   /**
    * Puts a set that travels in an object into an S3 file asset named by its SHA-256 (so the same set is the same
-   * object, and another set another one: the old object stays for a rollback), lets the Lambda read that one object,
+   * object, and another set another one: the old object stays for a rollback), lets the Lambda read such objects,
    * and gives isolated subnets a way to S3.
    */
   private placeUserSet(props: DatabaseUserProvisionerProps): void {

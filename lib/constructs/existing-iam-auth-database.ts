@@ -38,6 +38,12 @@ export interface ExistingIamAuthDatabaseProps {
    */
   readonly engine?: DatabaseEngineFamily;
   /**
+   * The engine version the database runs, as RDS names it (`8.0.mysql_aurora.3.10.3`, `8.4.8`), to check declared
+   * dynamic privileges against that line at synth.
+   * @default - unknown: what any supported version of the engine allows; the provisioner checks again on the server
+   */
+  readonly engineVersion?: string;
+  /**
    * The secret holding the master user's `username` and `password`.
    * @default - the RDS-managed master secret (`MasterUserSecret`) found on the database at deploy time
    */
@@ -95,6 +101,7 @@ export class ExistingIamAuthDatabase extends Construct implements IIamAuthDataba
   public readonly endpoint: string;
   public readonly port: number;
   public readonly engine: DatabaseEngineFamily;
+  public readonly engineVersion?: string;
   public readonly masterSecret: ISecret;
   public readonly masterUsername?: string;
   public readonly vpc: IVpc;
@@ -114,6 +121,7 @@ export class ExistingIamAuthDatabase extends Construct implements IIamAuthDataba
     this.kind = kind;
     this.identifier = identifier;
     this.engine = props.engine ?? 'mysql';
+    this.engineVersion = props.engineVersion;
     if (kind === 'cluster' && this.engine !== 'mysql') {
       throw new IamDatabaseDeclarationError(this, `engine ${JSON.stringify(this.engine)} with clusterIdentifier: only Aurora MySQL clusters are supported; use engine 'mysql'`);
     }

@@ -48,6 +48,7 @@ export class IamAuthDatabase {
       endpoint: cluster.clusterEndpoint.hostname,
       port: cluster.clusterEndpoint.port,
       engine: 'mysql',
+      ...versionOf(cluster.engine?.engineVersion?.fullVersion),
       masterSecret: cluster.secret ?? managedMasterSecret(cluster, cfnCluster.manageMasterUserPassword, cfnCluster.attrMasterUserSecretSecretArn, cfnCluster.masterUserSecret),
       masterUsername: options.masterUsername ?? literalOrUndefined(cfnCluster.masterUsername) ?? generatedSecretUsername(cluster),
       vpc: cluster.vpc,
@@ -82,6 +83,7 @@ export class IamAuthDatabase {
       endpoint: instance.instanceEndpoint.hostname,
       port: instance.instanceEndpoint.port,
       engine,
+      ...versionOf(instance.engine?.engineVersion?.fullVersion),
       masterSecret: instance.secret ?? managedMasterSecret(instance, cfnInstance.manageMasterUserPassword, cfnInstance.attrMasterUserSecretSecretArn, cfnInstance.masterUserSecret),
       masterUsername: options.masterUsername ?? literalOrUndefined(cfnInstance.masterUsername) ?? generatedSecretUsername(instance),
       vpc: instance.vpc,
@@ -94,6 +96,11 @@ export class IamAuthDatabase {
   }
 
   private constructor() {}
+}
+
+/** The engine version when the construct names one (an unversioned engine, `DatabaseInstanceEngine.MYSQL`, does not). */
+function versionOf(fullVersion: string | undefined): { engineVersion?: string } {
+  return fullVersion === undefined || Token.isUnresolved(fullVersion) ? {} : { engineVersion: fullVersion };
 }
 
 function requireIamAuthentication(database: IConstruct, enabled: unknown): void {

@@ -22,6 +22,12 @@ export interface IIamAuthDatabase {
   readonly port: number;
   /** SQL dialect, which decides the valid privileges. */
   readonly engine: DatabaseEngineFamily;
+  /**
+   * The engine version as RDS names it (`8.0.mysql_aurora.3.10.3`, `8.4.8`, `10.11.15`), which decides the dynamic
+   * privileges there are and the RDS master can grant: declarations are checked against that line at synth.
+   * @default - unknown: what any supported version of the engine allows; the provisioner checks again on the server
+   */
+  readonly engineVersion?: string;
   /** The secret with the master user's `username` and `password`, read by the provisioner only. */
   readonly masterSecret: ISecret;
   /**

@@ -1,5 +1,5 @@
 import { connect as connectTcp } from 'node:net';
-import { createConnection as createMysqlConnection, type Connection, type RowDataPacket } from 'mysql2/promise';
+import { createConnection as createMysqlConnection, type RowDataPacket } from 'mysql2/promise';
 import {
   createConnection,
   HostnameMismatchError,
@@ -8,24 +8,14 @@ import {
   TlsRequiredError,
 } from '../../lib/client';
 import type { RunningEmulator } from '../../lib/emulator';
-import { connectAsAdmin, createIamUser, describeEachEngine, useEmulator } from '../support/emulator';
+import { describeEachEngine, useEmulator, useIamUser } from '../support/emulator';
 
 const USER = 'app_client';
 const SIGNATURE = /X-Amz-Signature=([0-9a-f]{64})/;
 
 describeEachEngine('the IAM client', (engine) => {
   const emulator = useEmulator({ engine });
-  let admin: Connection;
-
-  beforeAll(async () => {
-    admin = await connectAsAdmin(emulator());
-    await createIamUser(admin, USER);
-    await admin.query("GRANT SELECT ON mysql.* TO ?@'%'", [USER]);
-  });
-
-  afterAll(async () => {
-    await admin?.end();
-  });
+  useIamUser(emulator, USER);
 
   function providerFor(running: RunningEmulator, username = USER): IamTokenProvider {
     return new IamTokenProvider({

@@ -1,9 +1,8 @@
 import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
-import type { Connection } from 'mysql2/promise';
 import type { RunningEmulator } from '../../lib/emulator';
-import { connectAsAdmin, connectWithToken, createIamUser, describeEachEngine, mintToken, useEmulator } from '../support/emulator';
+import { connectWithToken, describeEachEngine, mintToken, useEmulator, useIamUser } from '../support/emulator';
 import { libfaketimePath } from '../support/server-clock';
 
 const run = promisify(execFile);
@@ -13,17 +12,7 @@ const USER = 'cli_reader';
 
 describeEachEngine('command-line clients', (engine) => {
   const emulator = useEmulator({ engine });
-  let admin: Connection;
-
-  beforeAll(async () => {
-    admin = await connectAsAdmin(emulator());
-    await createIamUser(admin, USER);
-    await admin.query("GRANT SELECT ON mysql.* TO ?@'%'", [USER]);
-  });
-
-  afterAll(async () => {
-    await admin?.end();
-  });
+  useIamUser(emulator, USER);
 
   /** Runs the mariadb client over TCP to the endpoint name with the server certificate verified. */
   function mariadbClient(running: RunningEmulator, args: readonly string[], env: NodeJS.ProcessEnv = {}) {

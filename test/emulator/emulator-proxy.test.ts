@@ -4,7 +4,7 @@ import { connect as connectTcp } from 'node:net';
 import { createConnection, type Connection, type RowDataPacket } from 'mysql2/promise';
 import { startEmulatorProxy } from '../../lib/emulator/proxy';
 import { cleanAwsEnvironment, runBuiltCli } from '../cli/run-built-cli';
-import { connectAsAdmin, createIamUser, describeEachEngine, mintToken, useEmulator } from '../support/emulator';
+import { describeEachEngine, mintToken, useEmulator, useIamUser } from '../support/emulator';
 import { PROXY_ENDPOINT_HOST, useEmulatorProxy } from '../support/emulator-proxy';
 
 const run = promisify(execFile);
@@ -13,17 +13,7 @@ describeEachEngine('the emulator proxy', (engine) => {
   const proxy = useEmulatorProxy(emulator);
   const USER = 'app_rw';
 
-  let admin: Connection;
-
-  beforeAll(async () => {
-    admin = await connectAsAdmin(emulator());
-    await createIamUser(admin, USER);
-    await admin.query("GRANT SELECT ON mysql.* TO ?@'%'", [USER]);
-  });
-
-  afterAll(async () => {
-    await admin?.end();
-  });
+  useIamUser(emulator, USER);
 
   /** A token for the proxy endpoint (port 3306, as RDS Proxy listens), signed with the emulator's test credentials. */
   function proxyToken(username = USER, options: Parameters<typeof mintToken>[2] = {}): Promise<string> {

@@ -3,7 +3,8 @@ import { performance } from 'node:perf_hooks';
 import { connectAsMaster, MasterConnectionError } from '../../lib/provisioning/master-connection';
 import { AWS_MAX_ATTEMPTS, AWS_REQUEST_TIMEOUT_MS } from '../../lib/provisioning/bounded-aws-requests';
 import { createSecretsManagerClient, MasterSecretError, readMasterSecret } from '../../lib/provisioning/master-secret';
-import { RDS_MANAGED_CLUSTER_SECRET_ARN } from '../support/aws-shaped-values';
+import { createS3Client, readUserSetObject, UserSetObjectError } from '../../lib/provisioning/user-set-object-reader';
+import { ASSET_BUCKET, RDS_MANAGED_CLUSTER_SECRET_ARN } from '../support/aws-shaped-values';
 import { startSilentServer, SilentServer } from '../support/silent-server';
 
 /**
@@ -13,6 +14,8 @@ import { startSilentServer, SilentServer } from '../support/silent-server';
 
 let silent: SilentServer;
 const previousEndpoint = process.env.AWS_ENDPOINT_URL_SECRETS_MANAGER;
+const previousS3Endpoint = process.env.AWS_ENDPOINT_URL_S3;
+const CREDENTIALS = { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' };
 
 beforeAll(async () => {
   silent = await startSilentServer();
@@ -21,6 +24,8 @@ beforeAll(async () => {
 afterAll(async () => {
   if (previousEndpoint === undefined) delete process.env.AWS_ENDPOINT_URL_SECRETS_MANAGER;
   else process.env.AWS_ENDPOINT_URL_SECRETS_MANAGER = previousEndpoint;
+  if (previousS3Endpoint === undefined) delete process.env.AWS_ENDPOINT_URL_S3;
+  else process.env.AWS_ENDPOINT_URL_S3 = previousS3Endpoint;
   await silent.stop();
 });
 
@@ -28,7 +33,7 @@ describe('a Secrets Manager endpoint that accepts the connection but never answe
   it('fails after the bounded attempts, saying Secrets Manager did not answer, instead of waiting for the Lambda timeout', async () => {
     process.env.AWS_ENDPOINT_URL_SECRETS_MANAGER = `http://127.0.0.1:${silent.port}`;
     const client: SecretsManagerClient = createSecretsManagerClient('eu-west-1');
-    client.config.credentials = async () => ({ accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' });
+    client.config.credentials = async () => CREDENTIALS;
     const acceptedBefore = silent.accepted();
     const start = performance.now();
 
@@ -43,6 +48,29 @@ describe('a Secrets Manager endpoint that accepts the connection but never answe
     expect((error as MasterSecretError).message).toContain(RDS_MANAGED_CLUSTER_SECRET_ARN);
     expect(silent.accepted() - acceptedBefore).toBe(AWS_MAX_ATTEMPTS);
     // Bounded by the attempts, not by a Lambda timeout (the SDK's backoff between attempts adds little).
+    expect(performance.now() - start).toBeLessThan(AWS_MAX_ATTEMPTS * AWS_REQUEST_TIMEOUT_MS + 10_000);
+  }, 60_000);
+});
+
+describe('an S3 endpoint that accepts the connection but never answers (a user set kept in an object)', () => {
+  it('fails after the bounded attempts, saying S3 did not answer and how to give the subnets a route', async () => {
+    process.env.AWS_ENDPOINT_URL_S3 = `http://127.0.0.1:${silent.port}`;
+    const client = createS3Client('eu-west-1');
+    client.config.credentials = async () => CREDENTIALS;
+    const object = { Bucket: ASSET_BUCKET, Key: `${'a1'.repeat(32)}.json`, Sha256: 'b2'.repeat(32) };
+    const acceptedBefore = silent.accepted();
+    const start = performance.now();
+
+    const error = await readUserSetObject(object, client).then(
+      () => undefined,
+      (caught: unknown) => caught,
+    );
+
+    expect(error).toBeInstanceOf(UserSetObjectError);
+    expect((error as UserSetObjectError).failure).toBe('unreachable');
+    expect((error as UserSetObjectError).message).toMatch(/S3 did not answer within 5s \(3 attempts\).*S3 gateway endpoint/);
+    expect((error as UserSetObjectError).message).toContain(`s3://${ASSET_BUCKET}/${object.Key}`);
+    expect(silent.accepted() - acceptedBefore).toBe(AWS_MAX_ATTEMPTS);
     expect(performance.now() - start).toBeLessThan(AWS_MAX_ATTEMPTS * AWS_REQUEST_TIMEOUT_MS + 10_000);
   }, 60_000);
 });

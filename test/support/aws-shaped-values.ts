@@ -35,3 +35,6 @@ export function responseUrl(origin: string, requestId: string): string {
   const key = encodeURIComponent(`${STACK_ID}|DatabaseUsers|${requestId}`);
   return `${origin}/${key}?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Date=20261129T120000Z&X-Amz-SignedHeaders=host&X-Amz-Expires=7200&X-Amz-Credential=AKIAEXAMPLE%2F20261129%2F${REGION}%2Fs3%2Faws4_request&X-Amz-Signature=0123456789abcdef`;
 }
+
+/** The CDK bootstrap bucket (default qualifier) file assets are published to, as `cdk bootstrap` names it. */
+export const ASSET_BUCKET = `cdk-hnb659fds-assets-${ACCOUNT}-${REGION}`;

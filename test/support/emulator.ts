@@ -46,6 +46,22 @@ export function useEmulator(options?: EmulatorOptions): () => RunningEmulator {
   };
 }
 
+/**
+ * Makes one IAM user on a running emulator (from {@link useEmulator}) before the suite, allowed to read `mysql.*` so
+ * a login can be checked with a query; the master connection that made it is closed at once.
+ */
+export function useIamUser(emulator: () => RunningEmulator, username: string): void {
+  beforeAll(async () => {
+    const admin = await connectAsAdmin(emulator());
+    try {
+      await createIamUser(admin, username);
+      await admin.query("GRANT SELECT ON mysql.* TO ?@'%'", [username]);
+    } finally {
+      await admin.end();
+    }
+  });
+}
+
 /** Key pair a token is signed with. */
 export interface SigningCredentials {
   readonly accessKeyId: string;

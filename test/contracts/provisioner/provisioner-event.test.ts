@@ -1,6 +1,8 @@
 import { encodeUserSpecs } from '../../../lib/contracts/provisioner/provisioner-properties';
+import { checkUserSetDigest, userSetDigest, userSetSourceOf } from '../../../lib/contracts/provisioner/user-set-object';
 import { parseProvisionerEvent, parseRequestEnvelope, ProvisionerEventError } from '../../../lib/contracts/provisioner/provisioner-event';
 import {
+  ASSET_BUCKET,
   CDK_GENERATED_SECRET_ARN,
   CHINA_SECRET_ARN,
   CLUSTER_ENDPOINT,
@@ -88,6 +90,35 @@ describe('parseProvisionerEvent', () => {
       throw new Error('expected a refusal');
     })();
     expect(error.message).toMatch(/\(and 1 more\)$/);
+  });
+});
+
+describe('where the properties keep the user set', () => {
+  const object = { Bucket: ASSET_BUCKET, Key: `${'4f'.repeat(32)}.json`, Sha256: userSetDigest(encodeUserSpecs([])) };
+  const { Users: _inline, ...withoutUsers } = properties;
+
+  it('accepts the set inline or as an S3 object, and says which', () => {
+    const inline = parseProvisionerEvent({ ...common, RequestType: 'Create', ResourceProperties: properties }).ResourceProperties;
+    const inObject = parseProvisionerEvent({ ...common, RequestType: 'Create', ResourceProperties: { ...withoutUsers, UsersObject: object } }).ResourceProperties;
+
+    expect(userSetSourceOf(inline)).toEqual({ kind: 'inline', encoded: '[]' });
+    expect(userSetSourceOf(inObject)).toEqual({ kind: 'object', location: object });
+  });
+
+  it.each([
+    ['both', { ...properties, UsersObject: object }, /exactly one of them/],
+    ['neither', withoutUsers, /exactly one of them/],
+    ['a bucket name S3 would refuse', { ...withoutUsers, UsersObject: { ...object, Bucket: 'Assets_Bucket' } }, /UsersObject\.Bucket: must be an S3 bucket name/],
+    ['a digest that is not SHA-256 hex', { ...withoutUsers, UsersObject: { ...object, Sha256: 'ABC' } }, /UsersObject\.Sha256: must be 64 lower-case hex digits/],
+    ['an extra field', { ...withoutUsers, UsersObject: { ...object, Version: '3' } }, /Unrecognized key/],
+  ])('refuses %s', (_case, resourceProperties, message) => {
+    expect(() => parseProvisionerEvent({ ...common, RequestType: 'Create', ResourceProperties: resourceProperties })).toThrow(message);
+  });
+
+  it('tells the set the template names from one replaced after synth', () => {
+    const encoded = encodeUserSpecs([]);
+    expect(() => checkUserSetDigest(encoded, object)).not.toThrow();
+    expect(() => checkUserSetDigest(`${encoded} `, object)).toThrow(/was replaced after synth/);
   });
 });
 
