@@ -267,7 +267,10 @@ function objectReadPolicy(assembly: AssemblyStack, resolver: IntrinsicResolver, 
     const { partition } = partitionOf(assembly.region);
     return typeof object?.Bucket === 'string' && typeof object.Key === 'string' ? `arn:${partition}:s3:::${object.Bucket}/${object.Key}` : undefined;
   };
-  const synthesized = new Map(provisioners.map(([id, resource]) => [objectArn(resolver.resolve(resource.Properties) as Record<string, unknown>), id]));
+  // Only `UsersObject` is resolved here: the other properties may name resources not created yet.
+  const synthesized = new Map(
+    provisioners.map(([id, resource]) => [objectArn({ [ProvisionerProperty.UsersObject]: resolver.resolve(resource.Properties?.[ProvisionerProperty.UsersObject]) }), id]),
+  );
   return (arn) =>
     grants.some((grant) => {
       const follows = synthesized.get(grant);
