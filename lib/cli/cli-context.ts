@@ -1,5 +1,6 @@
 import type { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import type { RDSClient } from '@aws-sdk/client-rds';
+import type { S3Client } from '@aws-sdk/client-s3';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { RdsIamError, type RdsIamErrorCode } from '../errors/rds-iam-error';
 
@@ -16,6 +17,8 @@ export interface CliContext {
   readonly createSecretsManagerClient: (region: string | undefined, profile: string | undefined) => Promise<SecretsManagerClient>;
   /** Builds the CloudFormation client (for the deployed user set of `plan` and `apply`) for a region and profile. */
   readonly createCloudFormationClient: (region: string | undefined, profile: string | undefined) => Promise<CloudFormationClient>;
+  /** Builds the S3 client (for a deployed user set kept in an S3 object, `UsersObject`) for a region and profile. */
+  readonly createS3Client: (region: string | undefined, profile: string | undefined) => Promise<S3Client>;
   /** Resolves when the user asks a long-running command to stop (Ctrl-C, SIGTERM). */
   readonly untilInterrupted: () => Promise<NodeJS.Signals>;
 }
@@ -42,6 +45,10 @@ export function processContext(): CliContext {
     createCloudFormationClient: async (region, profile) => {
       const { CloudFormationClient } = await import('@aws-sdk/client-cloudformation');
       return new CloudFormationClient({ region, profile });
+    },
+    createS3Client: async (region, profile) => {
+      const [{ S3Client }, { boundedClientConfig }] = await Promise.all([import('@aws-sdk/client-s3'), import('../provisioning/bounded-aws-requests')]);
+      return new S3Client({ ...boundedClientConfig(region), profile });
     },
     untilInterrupted: () =>
       new Promise((resolve) => {

@@ -1,4 +1,5 @@
 import { basename } from 'node:path';
+import type { UserSetObjectTexts } from '../assembly/user-set-objects';
 import type { DatabaseLookup } from '../client/rds-database-lookup';
 import { ExistingIamAuthDatabaseProperty, EXISTING_DATABASE_RESOURCE_TYPE } from '../contracts/existing-iam-auth-database/existing-iam-auth-database-properties';
 import { PROVISIONER_RESOURCE_TYPE, ProvisionerProperty } from '../contracts/provisioner/provisioner-properties';
@@ -63,7 +64,12 @@ export async function readDeclaredDatabase(flags: DeclarationFlags): Promise<Dec
       throw new CliFailure('RDS_IAM_CLI_USAGE', `--template ${flags.template}: cannot read it (${(cause as Error).message})`, { cause });
     });
     const stackName = flags.stack ?? basename(flags.template).replace(/\.template\.json$/, '');
-    return declaredDatabaseOfTemplate(JSON.parse(body) as unknown, { stackName, origin: flags.template });
+    const template = JSON.parse(body) as unknown;
+    const { readUserSetObjectsBesideTemplate } = await import('../assembly/user-set-objects');
+    const userSetObjects = await readUserSetObjectsBesideTemplate(flags.template, template).catch((cause: unknown) => {
+      throw new CliFailure('RDS_IAM_CLI_USAGE', `--template ${flags.template}: ${(cause as Error).message}`, { cause });
+    });
+    return declaredDatabaseOfTemplate(template, { stackName, origin: flags.template, userSetObjects });
   }
   const directory = flags.app ?? 'cdk.out';
   if (flags.env !== undefined) {
@@ -84,6 +90,7 @@ async function declaredDatabaseOfStack(directory: string, stackName: string): Pr
     stackName: stack.stackName,
     origin: `${directory}/${stack.stackName}`,
     ...stack.declaredEnvironment,
+    userSetObjects: stack.userSetObjects,
   });
 }
 
@@ -94,9 +101,16 @@ async function declaredDatabaseOfStack(directory: string, stackName: string): Pr
  */
 export function declaredDatabaseOfTemplate(
   template: unknown,
-  where: { readonly stackName: string; readonly origin: string; readonly account?: string; readonly region?: string },
+  where: {
+    readonly stackName: string;
+    readonly origin: string;
+    readonly account?: string;
+    readonly region?: string;
+    /** The texts of the user set objects the template names (`lib/assembly/user-set-objects.ts`). */
+    readonly userSetObjects?: UserSetObjectTexts;
+  },
 ): DeclaredDatabase {
-  const userSet = userSetOfTemplate(JSON.stringify(template), where.origin);
+  const userSet = userSetOfTemplate(JSON.stringify(template), where.origin, where.userSetObjects);
   if (!userSet.found) {
     throw new CliFailure(
       'RDS_IAM_CLI_USAGE',

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { InvalidArgumentError } from 'commander';
+import type { UserSetObjectTexts } from '../assembly/user-set-objects';
 import type { DatabaseUserSpec } from '../users/database-user-spec';
 import { CliFailure, type CliContext } from './cli-context';
 import type { DeclaredDatabase } from './declared-database';
@@ -110,7 +111,16 @@ async function readFromStack(
   if (templateBody === undefined) {
     throw new CliFailure('RDS_IAM_CLI_DEPLOYED_STATE_UNREADABLE', `GetTemplate returned no template body for stack ${stackName} (${region})`);
   }
-  const found = userSetOfTemplate(templateBody, `the deployed template of stack ${stackName}`);
+  const origin = `the deployed template of stack ${stackName}`;
+  const stackAccount = async (): Promise<string> => {
+    if (/^\d{12}$/.test(account ?? '')) return account ?? '';
+    // An environment-agnostic stack: its ARN names the account it was deployed to.
+    const { DescribeStacksCommand } = await import('@aws-sdk/client-cloudformation');
+    const described = await client.send(new DescribeStacksCommand({ StackName: stackName }));
+    return /^arn:[^:]+:cloudformation:[^:]*:(\d{12}):/.exec(described.Stacks?.[0]?.StackId ?? '')?.[1] ?? '';
+  };
+  const objects = await readDeployedUserSetObjects(templateBody, { region, account: stackAccount, profile, origin }, context);
+  const found = userSetOfTemplate(templateBody, origin, objects);
   if (!found.found) {
     // The next deploy creates the custom resource: the Lambda gets a Create event, with no old user set.
     return {
@@ -120,7 +130,9 @@ async function readFromStack(
   }
   return {
     users: found.users,
-    description: `deployed state: ${found.users.length} user(s) in stack ${stackName} (${region}), resource ${found.logicalId}`,
+    description:
+      `deployed state: ${found.users.length} user(s) in stack ${stackName} (${region}), resource ${found.logicalId}` +
+      (found.delivery === 'object' ? ', read from its S3 object (UsersObject)' : ''),
   };
 }
 
@@ -140,7 +152,11 @@ async function readFromFile(path: string, stackName: string): Promise<DeployedUs
       { cause },
     );
   }
-  const found = userSetOfTemplate(templateBody, `template file ${path}`);
+  const { readUserSetObjectsBesideTemplate } = await import('../assembly/user-set-objects');
+  const objects = await readUserSetObjectsBesideTemplate(path, parseOrUndefined(templateBody)).catch((cause: unknown) => {
+    throw new CliFailure('RDS_IAM_CLI_DEPLOYED_STATE_INVALID', `--deployed-state ${path}: ${(cause as Error).message}`, { cause });
+  });
+  const found = userSetOfTemplate(templateBody, `template file ${path}`, objects);
   if (!found.found) {
     // Every stack of this project has the resource: a template without it is most likely the wrong file, and
     // taking it as "nothing deployed" would hide every drop the review is meant to show.
@@ -161,6 +177,63 @@ async function readFromFile(path: string, stackName: string): Promise<DeployedUs
     users: found.users,
     description: `deployed state: ${found.users.length} user(s) from template file ${path} (resource ${found.logicalId}), in place of stack ${stackName}`,
   };
+}
+
+/**
+ * The user set objects (`UsersObject`) the deployed template names, read from S3 as the provisioner reads them at the
+ * next deploy (bounded, SHA-256 checked). A template whose sets are inline needs no S3 call.
+ */
+async function readDeployedUserSetObjects(
+  templateBody: string,
+  where: { readonly region: string; readonly account: () => Promise<string>; readonly profile?: string; readonly origin: string },
+  context: CliContext,
+): Promise<UserSetObjectTexts> {
+  const template = parseOrUndefined(templateBody);
+  const [{ readUserSetObjects, templateUserSetObjects }, { readUserSetObject }] = await Promise.all([
+    import('../assembly/user-set-objects'),
+    import('../provisioning/user-set-object-reader'),
+  ]);
+  const objects = templateUserSetObjects(template);
+  if (objects.length === 0) return new Map();
+  const s3 = await context.createS3Client(where.region, where.profile);
+  return readUserSetObjects(template, async (object) => {
+    const bucket = await bootstrapBucketName(object.Bucket, where);
+    const location = `s3://${bucket}/${object.Key}`;
+    try {
+      return await readUserSetObject({ Bucket: bucket, Key: object.Key, Sha256: object.Sha256 }, s3);
+    } catch (cause) {
+      const denied = errorField(cause, 'failure') === 'access-denied';
+      throw new CliFailure(
+        denied ? 'RDS_IAM_CLI_DEPLOYED_STATE_ACCESS_DENIED' : 'RDS_IAM_CLI_DEPLOYED_STATE_UNREADABLE',
+        `${where.origin} keeps its user set in ${location} (resource ${object.logicalId}), which could not be read: ` +
+          `${errorField(cause, 'message') ?? String(cause)}. Fix: ${denied ? `allow s3:GetObject on arn:aws:s3:::${bucket}/${object.Key} to these credentials or use others (--profile), ` : ''}${SKIP_HINT}`,
+        { cause },
+      );
+    }
+  });
+}
+
+/**
+ * The bucket a deployed `UsersObject` names: a name, or in an environment-agnostic stack the CDK bootstrap bucket's
+ * `Fn::Sub` of the account and region, resolved as CloudFormation did.
+ */
+async function bootstrapBucketName(bucket: unknown, where: { readonly region: string; readonly account: () => Promise<string> }): Promise<string> {
+  if (typeof bucket === 'string') return bucket;
+  const pattern = typeof bucket === 'object' && bucket !== null ? (bucket as Record<string, unknown>)['Fn::Sub'] : undefined;
+  if (typeof pattern !== 'string') {
+    throw new CliFailure('RDS_IAM_CLI_DEPLOYED_STATE_INVALID', `the deployed UsersObject names its bucket as ${JSON.stringify(bucket)?.slice(0, 120)}, which the CLI cannot resolve. ${SKIP_HINT}`);
+  }
+  const resolved = pattern.replaceAll('${AWS::Region}', where.region);
+  return resolved.includes('${AWS::AccountId}') ? resolved.replaceAll('${AWS::AccountId}', await where.account()) : resolved;
+}
+
+function parseOrUndefined(templateBody: string): unknown {
+  try {
+    return JSON.parse(templateBody);
+  } catch {
+    // userSetOfTemplate reports a body that is not JSON, with the fix.
+    return undefined;
+  }
 }
 
 /** GetTemplate on a stack that was never created or was deleted: `ValidationError: Stack with id X does not exist`. */
@@ -215,7 +288,7 @@ function stackReadFailure(stackName: string, region: string, account: string, ca
  * A string field of a thrown value. Not `instanceof Error`: errors of Node's own modules come from another realm
  * under some runners (Jest), and an SDK error is recognised by its name anyway.
  */
-function errorField(error: unknown, field: 'name' | 'message' | 'code'): string | undefined {
+function errorField(error: unknown, field: 'name' | 'message' | 'code' | 'failure'): string | undefined {
   if (typeof error !== 'object' || error === null) return undefined;
   const value: unknown = (error as Record<string, unknown>)[field];
   return typeof value === 'string' ? value : undefined;

@@ -27,3 +27,9 @@ export function parseEngine(value: string): EmulatorEngine {
   if (engine === undefined) throw new InvalidArgumentError(`must be one of ${EMULATOR_ENGINES.join(', ')}`);
   return engine;
 }
+
+/** Parses a count flag (a whole number of at least 1), or tells commander why not. */
+export function parseCount(value: string): number {
+  if (!/^\d{1,9}$/.test(value.trim()) || Number(value) < 1) throw new InvalidArgumentError('must be a whole number of at least 1');
+  return Number(value);
+}

@@ -1,3 +1,4 @@
+import { encodedUserSetOf, userSetDeliveryOf, type UserSetObjectTexts } from '../assembly/user-set-objects';
 import { decodeUserSpecs, PROVISIONER_RESOURCE_TYPE, ProvisionerProperty } from '../contracts/provisioner/provisioner-properties';
 import type { DatabaseUserSpec } from '../users/database-user-spec';
 import { CliFailure } from './cli-context';
@@ -8,17 +9,20 @@ export type TemplateUserSet =
       readonly found: true;
       readonly logicalId: string;
       readonly users: DatabaseUserSpec[];
+      /** How the set travels: in the resource's properties, or in the S3 object its `UsersObject` names. */
+      readonly delivery: 'properties' | 'object';
       /** The stack the CDK synthesized the resource in (first segment of its `aws:cdk:path`), if recorded. */
       readonly synthesizedInStack?: string;
     }
   | { readonly found: false };
 
 /**
- * Reads the `Users` property of the template's one `Custom::RdsIamDatabaseUsers` resource: the set the provisioner
- * Lambda will receive as `OldResourceProperties` at the next deploy when this is the deployed template. Pure: the
- * caller fetches the body (GetTemplate, or a synthesized file) and names it in `origin` for the error messages.
+ * Reads the user set of the template's one `Custom::RdsIamDatabaseUsers` resource (its `Users`, or the S3 object its
+ * `UsersObject` names): the set the provisioner Lambda will receive as `OldResourceProperties` at the next deploy
+ * when this is the deployed template. Pure: the caller fetches the body (GetTemplate, or a synthesized file) and the
+ * texts of its user set objects (`lib/assembly/user-set-objects.ts`), and names it in `origin` for the error messages.
  */
-export function userSetOfTemplate(templateBody: string, origin: string): TemplateUserSet {
+export function userSetOfTemplate(templateBody: string, origin: string, objects?: UserSetObjectTexts): TemplateUserSet {
   const resources = resourcesOf(templateBody, origin);
   const provisioners = Object.entries(resources).flatMap(([logicalId, resource]) =>
     isRecord(resource) && resource.Type === PROVISIONER_RESOURCE_TYPE ? [{ logicalId, resource }] : [],
@@ -33,7 +37,12 @@ export function userSetOfTemplate(templateBody: string, origin: string): Templat
   }
   const { logicalId, resource } = provisioners[0];
   const properties = isRecord(resource.Properties) ? resource.Properties : {};
-  const encoded = properties[ProvisionerProperty.Users];
+  let encoded: unknown;
+  try {
+    encoded = encodedUserSetOf(properties, objects);
+  } catch (cause) {
+    throw invalid(`${origin}: resource ${logicalId}: ${cause instanceof Error ? cause.message : String(cause)}`, cause);
+  }
   if (typeof encoded !== 'string') {
     // A synthesized template carries the set as a literal string; anything else (Fn::Join, a Ref to a parameter)
     // is only known to CloudFormation at deploy time, so the CLI cannot know what was deployed.
@@ -44,7 +53,8 @@ export function userSetOfTemplate(templateBody: string, origin: string): Templat
     );
   }
   try {
-    return { found: true, logicalId, users: decodeUserSpecs(encoded), synthesizedInStack: stackOfCdkPath(resource.Metadata) };
+    const users = decodeUserSpecs(encoded);
+    return { found: true, logicalId, users, delivery: userSetDeliveryOf(properties), synthesizedInStack: stackOfCdkPath(resource.Metadata) };
   } catch (cause) {
     throw invalid(
       `${origin}: resource ${logicalId} property ${ProvisionerProperty.Users} is not a user set this version can read ` +

@@ -5,7 +5,7 @@ import { Aspects, AssetHashType, CustomResource, Duration, Lazy, Tokenization } 
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Asset } from 'aws-cdk-lib/aws-s3-assets';
 import type { SubnetSelection } from 'aws-cdk-lib/aws-ec2';
-import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
+import type { CfnFunction, Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct, IConstruct } from 'constructs';
 import { PROVISIONER_RESOURCE_TYPE, ProvisionerProperty, encodeUserSpecs } from '../contracts/provisioner/provisioner-properties';
@@ -13,7 +13,7 @@ import { userSetDigest, type UserSetObject } from '../contracts/provisioner/user
 import type { DatabaseUserSpec } from '../users/database-user-spec';
 import { checkUserDeclarations, declaredSpecOf, describeProblems, UserSpecValidationError, ValidatedUser } from '../users/validate-user-specs';
 import { newBundledHandler } from './bundled-handler';
-import { chooseUserSetDelivery, defaultTimeoutSeconds, provisionerCapacityProblems, type UserSetDelivery } from './provisioner-capacity';
+import { chooseUserSetDelivery, defaultMemorySizeMb, defaultTimeoutSeconds, provisionerCapacityProblems, type UserSetDelivery } from './provisioner-capacity';
 import { IamDatabaseDeclarationError } from './declaration-error';
 import type { IIamAuthDatabase } from './iam-auth-database';
 import { ProvisionerNetwork } from './provisioner-network';
@@ -41,7 +41,8 @@ export interface DatabaseUserProvisionerProps {
   /**
    * Where the user set travels to the Lambda: `'properties'` (in the custom resource, visible in the template) or
    * `'object'` (an S3 file asset the template names with its SHA-256; no size limit from the template or the Update
-   * event; the Lambda reads it with `s3:GetObject` on that one object).
+   * event; the Lambda reads it with `s3:GetObject` on the bootstrap bucket's `<64 characters>.json` objects: this set's
+   * and the previous one's, which an Update and its rollback read too).
    * @default - in the properties up to 256 KiB (about 4,800 users with short names, 580 with the longest), in an S3 object above that
    */
   readonly userSetDelivery?: UserSetDelivery;
@@ -61,6 +62,9 @@ export { PROVISIONER_RESOURCE_TYPE } from '../contracts/provisioner/provisioner-
  * How long CloudFormation waits for an answer: the handler always answers before its own timeout, but when the
  * Lambda service retries a crashed invocation (twice, a minute or two apart) the answer can come from the third.
  */
+/** The keys of user set objects, this set's and any other's: a file asset's key is its 64-character hash + `.json`. */
+const USER_SET_OBJECT_KEYS = `${'?'.repeat(64)}.json`;
+
 function answerTimeoutSeconds(timeoutSeconds: number): number {
   return Math.min(3600, timeoutSeconds * 3 + 180);
 }
@@ -107,6 +111,8 @@ export class DatabaseUserProvisioner extends Construct {
       securityGroups: [this.network.securityGroup],
       logRetention: props.logRetention,
     });
+    // Sized from the whole set too: an Update holds the new and the old set in memory.
+    (this.handler.node.defaultChild as CfnFunction).memorySize = Lazy.number({ produce: () => defaultMemorySizeMb(this.encodedUserSet()) });
     // GetSecretValue and DescribeSecret on this one secret (and decrypt with its key when it has its own).
     database.masterSecret.grantRead(this.handler);
 
@@ -200,7 +206,7 @@ export class DatabaseUserProvisioner extends Construct {
 
   /**
    * Puts a set that travels in an object into an S3 file asset named by its SHA-256 (so the same set is the same
-   * object, and another set another one: the old object stays for a rollback), lets the Lambda read that one object,
+   * object, and another set another one: the old object stays for a rollback), lets the Lambda read such objects,
    * and gives isolated subnets a way to S3.
    */
   private placeUserSet(props: DatabaseUserProvisionerProps): void {
@@ -213,8 +219,12 @@ export class DatabaseUserProvisioner extends Construct {
     const file = join(folder, 'users.json');
     writeFileSync(file, encoded);
     this.userSetAsset = new Asset(this, 'UserSet', { path: file, assetHash: sha256, assetHashType: AssetHashType.CUSTOM });
+    // Not this one object only: an Update reads the previous set's object too (OldResourceProperties), and a rollback
+    // Update reads both, while CloudFormation has already replaced this policy (the function depends on it) with the
+    // one of the template it moves to. The rehearsal found a one-object grant denies the previous set at every change.
+    // So: every object named like a file asset's (64 hex characters of its hash, `.json`) in the bootstrap bucket.
     this.handler.addToRolePolicy(
-      new PolicyStatement({ actions: ['s3:GetObject'], resources: [this.userSetAsset.bucket.arnForObjects(this.userSetAsset.s3ObjectKey)] }),
+      new PolicyStatement({ actions: ['s3:GetObject'], resources: [this.userSetAsset.bucket.arnForObjects(USER_SET_OBJECT_KEYS)] }),
     );
     this.network.reachS3(props.createS3Endpoint);
     this.userSetObject = { Bucket: this.userSetAsset.s3BucketName, Key: this.userSetAsset.s3ObjectKey, Sha256: sha256 };

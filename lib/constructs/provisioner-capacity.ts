@@ -126,3 +126,26 @@ export function provisionerCapacityProblems(
 function kib(bytes: number): string {
   return `${Math.round(bytes / 1024)} KiB`;
 }
+
+/** The provisioner's memory for small sets (MB). */
+export const DEFAULT_MEMORY_MB = 256;
+/**
+ * The provisioner's peak memory, as the rehearsal measured it under Lambda's Node.js heap limits
+ * (bench/rehearse-scale.ts, README "How many users"): about 132 MiB for the runtime and its modules, plus about 32
+ * bytes per byte of the encoded set. An Update holds two sets (the new and the old), decoded, and their plan: 1,000
+ * users with the longest names (424 KiB encoded) peaked at 146 MiB, 10,000 (4.2 MiB) at 267 MiB — above 256 MB.
+ */
+const RUNTIME_MEMORY_BYTES = 132 * 1024 * 1024;
+const MEMORY_BYTES_PER_ENCODED_BYTE = 32;
+/** How much more memory than the projected peak the default gives. */
+const MEMORY_HEADROOM = 1.5;
+
+/**
+ * The memory a provisioner gets: 256 MB, or the projected peak of an Update of this set with half again as much
+ * room, in steps of 128 MB (Lambda allows up to 10,240 MB).
+ */
+export function defaultMemorySizeMb(encodedUsers: string): number {
+  const projectedBytes = RUNTIME_MEMORY_BYTES + MEMORY_BYTES_PER_ENCODED_BYTE * Buffer.byteLength(encodedUsers, 'utf8');
+  const wantedMb = Math.ceil((projectedBytes * MEMORY_HEADROOM) / (1024 * 1024) / 128) * 128;
+  return Math.min(10_240, Math.max(DEFAULT_MEMORY_MB, wantedMb));
+}

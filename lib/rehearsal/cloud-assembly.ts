@@ -1,6 +1,8 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { fileAssetPathsByObjectKey } from '../assembly/asset-manifest';
+import { assemblyObjectReader, readUserSetObjects, type UserSetObjectTexts } from '../assembly/user-set-objects';
 import type { CloudFormationTemplate } from './cloudformation-template';
 import { RehearsalError } from './rehearsal-error';
 
@@ -12,8 +14,10 @@ export interface AssemblyStack {
   /** The account and region the stack was synthesized for, when it names them (not environment-agnostic). */
   readonly declaredEnvironment?: { readonly account?: string; readonly region?: string };
   readonly template: CloudFormationTemplate;
-  /** The directory of a file asset, by the S3 object key the template's `Code.S3Key` names. */
+  /** The directory (or file) of a file asset, by the S3 object key the template names (`Code.S3Key`, `UsersObject.Key`). */
   readonly assetDirectoryByObjectKey: ReadonlyMap<string, string>;
+  /** The user sets kept in S3 objects (`UsersObject`), read from their file assets and checked against their SHA-256. */
+  readonly userSetObjects: UserSetObjectTexts;
 }
 
 interface ManifestArtifact {
@@ -22,12 +26,6 @@ interface ManifestArtifact {
   readonly displayName?: string;
   readonly properties?: { readonly templateFile?: string; readonly stackName?: string; readonly file?: string };
   readonly dependencies?: readonly string[];
-}
-
-interface AssetManifest {
-  readonly files?: Readonly<
-    Record<string, { readonly source: { readonly path?: string }; readonly destinations: Readonly<Record<string, { readonly objectKey: string }>> }>
-  >;
 }
 
 /** Environment-agnostic stacks (`aws://unknown-account/unknown-region`) are rehearsed in this account and region. */
@@ -68,14 +66,11 @@ export async function readAssemblyStack(directory: string, stackName: string): P
   for (const dependency of artifact.dependencies ?? []) {
     const assets = artifacts[dependency];
     if (assets?.type !== 'cdk:asset-manifest' || assets.properties?.file === undefined) continue;
-    const manifest = JSON.parse(await readFile(join(directory, assets.properties.file), 'utf8')) as AssetManifest;
-    for (const file of Object.values(manifest.files ?? {})) {
-      if (file.source.path === undefined) continue;
-      for (const destination of Object.values(file.destinations)) {
-        assetDirectoryByObjectKey.set(destination.objectKey, resolve(directory, file.source.path));
-      }
-    }
+    for (const [key, path] of await fileAssetPathsByObjectKey(join(directory, assets.properties.file))) assetDirectoryByObjectKey.set(key, path);
   }
+  const userSetObjects = await readUserSetObjects(template, assemblyObjectReader(assetDirectoryByObjectKey, `${directory}/${stackName}`)).catch((cause: unknown) => {
+    throw new RehearsalError('RDS_IAM_REHEARSAL_NO_ASSEMBLY', `stack ${stackName}: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+  });
   return {
     stackName,
     declaredEnvironment: {
@@ -86,6 +81,7 @@ export async function readAssemblyStack(directory: string, stackName: string): P
     region: region === undefined || region.startsWith('unknown') ? AGNOSTIC_REGION : region,
     template,
     assetDirectoryByObjectKey,
+    userSetObjects,
   };
 }
 

@@ -1,4 +1,5 @@
 import { fork, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import type { InvocationContextFields, LambdaErrorPayload, ShimMessage } from './lambda-invocation-protocol';
 import type { LambdaFunctionDefinition } from './lambda-function';
 
@@ -12,6 +13,13 @@ export interface InvocationOutcome {
   readonly durationMs: number;
   /** What the function wrote to stdout and stderr during this invocation (and its init, for the first). */
   readonly logs: string;
+  /**
+   * The execution environment's peak resident memory so far (Lambda's "Max Memory Used"), from the process's
+   * `VmHWM`; undefined where /proc does not tell (not Linux) or the process is gone.
+   */
+  readonly maxMemoryUsedBytes?: number;
+  /** The function's `MemorySize`, in MB: Lambda stops an environment that uses more. */
+  readonly memorySizeMb: number;
 }
 
 /** What every container of the rehearsal is started with. */
@@ -107,7 +115,7 @@ export class LambdaContainer {
     const child = fork(settings.shimFile, [], {
       execPath: settings.nodeBinary,
       // The shim's TypeScript source runs through type stripping; its format notice is no log line of the function.
-      execArgv: ['--disable-warning=MODULE_TYPELESS_PACKAGE_JSON'],
+      execArgv: ['--disable-warning=MODULE_TYPELESS_PACKAGE_JSON', ...lambdaHeapArguments(definition.memorySize)],
       cwd: definition.codeDirectory,
       env: {
         ...settings.environment(),
@@ -163,12 +171,34 @@ export class LambdaContainer {
   private outcome(requestId: string, startedAt: number, result: InvocationOutcome['result']): InvocationOutcome {
     const logs = this.logBuffer;
     this.logBuffer = '';
-    return { requestId, functionName: this.definition.functionName, result, startedAt, durationMs: Date.now() - startedAt, logs };
+    const maxMemoryUsedBytes = peakResidentBytes(this.child?.pid);
+    const { functionName, memorySize: memorySizeMb } = this.definition;
+    return { requestId, functionName, result, startedAt, durationMs: Date.now() - startedAt, logs, maxMemoryUsedBytes, memorySizeMb };
   }
 
   private logStreamName(at: number): string {
     const day = new Date(at).toISOString().slice(0, 10).replace(/-/g, '/');
     return `${day}/[$LATEST]${this.definition.logicalId.toLowerCase().slice(0, 8)}${process.pid.toString(16)}`;
+  }
+}
+
+/**
+ * The heap limits Lambda's Node.js runtime starts node with, from the function's memory: a tenth for the young
+ * generation (half of it per semi-space), the rest for the old one. V8 then collects garbage as it would on Lambda.
+ */
+function lambdaHeapArguments(memorySizeMb: number): string[] {
+  const newSpace = Math.floor(memorySizeMb / 10);
+  return [`--max-semi-space-size=${Math.floor(newSpace / 2)}`, `--max-old-space-size=${memorySizeMb - newSpace}`];
+}
+
+/** A process's peak resident set (`VmHWM` of /proc/<pid>/status), in bytes. */
+function peakResidentBytes(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    const match = /^VmHWM:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match === null ? undefined : Number(match[1]) * 1024;
+  } catch {
+    return undefined;
   }
 }
 

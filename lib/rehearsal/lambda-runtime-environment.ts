@@ -32,6 +32,8 @@ export interface ServiceEndpoints {
   readonly stepFunctions: string;
   readonly secretsManager: string;
   readonly rds: string;
+  /** S3, for the user sets kept in objects (path-style requests to a loopback IP endpoint). */
+  readonly s3: string;
   /** Every other service: refused, so nothing ever reaches AWS. */
   readonly other: string;
 }
@@ -73,6 +75,7 @@ export function lambdaBaseEnvironment(options: {
     AWS_ENDPOINT_URL_SFN: endpoints.stepFunctions,
     AWS_ENDPOINT_URL_SECRETS_MANAGER: endpoints.secretsManager,
     AWS_ENDPOINT_URL_RDS: endpoints.rds,
+    AWS_ENDPOINT_URL_S3: endpoints.s3,
     NODE_EXTRA_CA_CERTS: options.responseCaFile,
     RDS_IAM_EXTRA_CA_PEM: options.databaseCaPem,
     ...(options.responseRoute === undefined ? {} : { RDS_IAM_REHEARSAL_ROUTE: options.responseRoute }),

@@ -1,10 +1,18 @@
 import { PROVISIONER_RESOURCE_TYPE } from '../constructs/database-user-provisioner';
 import { EXISTING_DATABASE_RESOURCE_TYPE } from '../contracts/existing-iam-auth-database/existing-iam-auth-database-properties';
 import type { RunningEmulator } from '../emulator';
-import { accountSnapshot, accountStatementCount, snapshotDifference, verifyDeclaredUsers, verifyUsersAbsent, type AccountSnapshot } from './database-inspection';
-import { changedUserSet, declaredUsers, failingUserSet } from './declaration-variations';
+import {
+  accountSnapshot,
+  accountStatementCount,
+  snapshotDifference,
+  verifyDeclaredUsers,
+  verifyUsersAbsent,
+  type AccountSnapshot,
+  type VerifyOptions,
+} from './database-inspection';
 import { describeRequests, type StepResult } from './rehearsal-report';
 import type { RehearsalSession } from './rehearsal-session';
+import type { InvocationOutcome } from './lambda-container';
 import type { StackOperationResult } from './simulated-stack';
 
 /** What a step body returns: the operations it ran and what it found wrong. */
@@ -18,6 +26,14 @@ export interface LifecycleOptions {
   readonly startReplacementServer: () => Promise<RunningEmulator>;
   /** Called with each step as it ends. */
   readonly onStep?: (step: StepResult) => void;
+  /**
+   * `whole`: every step below. `core`: create, the unchanged update, the changing update and a delete that must
+   * leave the database as found — for sets so large that the whole lifecycle would take too long.
+   * @default 'whole'
+   */
+  readonly scope?: 'whole' | 'core';
+  /** @see VerifyOptions.loginSample */
+  readonly loginSample?: number;
 }
 
 /**
@@ -30,6 +46,9 @@ export interface LifecycleOptions {
  */
 export async function runLifecycle(session: RehearsalSession, options: LifecycleOptions): Promise<StepResult[]> {
   const { stack } = session;
+  const { changedUserSet, failingUserSet } = session.variations;
+  const verifyDeployed = (on: RehearsalSession) => verifyDeployedUsers(on, { loginSample: options.loginSample });
+  const declaredUsers = (properties: Readonly<Record<string, unknown>>) => session.variations.declaredUsers(properties);
   stack.repeatEvents = true;
   const users = stack.customResources.filter((id) => stack.typeOf(id) === PROVISIONER_RESOURCE_TYPE);
   const existingDatabases = stack.customResources.filter((id) => stack.typeOf(id) === EXISTING_DATABASE_RESOURCE_TYPE);
@@ -42,6 +61,19 @@ export async function runLifecycle(session: RehearsalSession, options: Lifecycle
   // Each server as the rehearsal found it, taken when it joins.
   const baseline = new Map<RunningEmulator, AccountSnapshot>();
   for (const server of session.databaseServers) baseline.set(server, await accountSnapshot(server));
+
+  /** Deletes the stack; users declared `retain` stay by design, anything else the rehearsal added must be gone. */
+  const deleteLeavingAsFound = async (): Promise<StepBody> => {
+    const declared = users.flatMap((id) => declaredUsers(stack.deployed.get(id)?.properties ?? {}));
+    const retained = new Set(declared.filter((user) => user.removalPolicy === 'retain').map((user) => user.username));
+    const result = await stack.delete();
+    const leftOver: string[] = [];
+    for (const server of session.databaseServers) {
+      const difference = snapshotDifference(baseline.get(server) ?? [], await accountSnapshot(server));
+      leftOver.push(...difference.filter((line) => ![...retained].some((name) => line.includes(`'${name}'@`) || line.includes(` ${name}@`))));
+    }
+    return { results: [result], problems: [...expect(result, true), ...leftOver.slice(0, 20).map((line) => `left behind: ${line}`)] };
+  };
 
   let created = false;
   await step('create', async () => {
@@ -63,9 +95,15 @@ export async function runLifecycle(session: RehearsalSession, options: Lifecycle
     const removed = users.flatMap((id) => removedUsernames(declaredUsers(stack.propertiesOf(id)), declaredUsers(changedUserSet(stack.propertiesOf(id)))));
     for (const id of users) stack.overrides.set(id, changedUserSet);
     const result = await stack.update();
+    // A failed update leaves the stack on its old template.
+    if (!result.succeeded) for (const id of users) stack.overrides.delete(id);
     const absent = await Promise.all(session.databaseServers.map((server) => verifyUsersAbsent(server, removed)));
     return { results: [result], problems: [...expect(result, true), ...samePhysicalIds(result), ...(await verifyDeployed(session)), ...absent.flat()] };
   });
+  if (options.scope === 'core') {
+    await step('delete, leaving the database as found', deleteLeavingAsFound);
+    return steps;
+  }
 
   await step('failed update, rolled back', async () => {
     const before = await snapshots(session);
@@ -124,18 +162,7 @@ export async function runLifecycle(session: RehearsalSession, options: Lifecycle
     return { results: [result], problems: [...expect(result, true), ...(result.succeeded ? await verifyDeployed(session) : [])] };
   });
 
-  await step('delete, leaving the database as found', async () => {
-    // Users declared `retain` stay by design; anything else the rehearsal added must be gone.
-    const declared = users.flatMap((id) => declaredUsers(stack.deployed.get(id)?.properties ?? {}));
-    const retained = new Set(declared.filter((user) => user.removalPolicy === 'retain').map((user) => user.username));
-    const result = await stack.delete();
-    const leftOver: string[] = [];
-    for (const server of session.databaseServers) {
-      const difference = snapshotDifference(baseline.get(server) ?? [], await accountSnapshot(server));
-      leftOver.push(...difference.filter((line) => ![...retained].some((name) => line.includes(`'${name}'@`) || line.includes(` ${name}@`))));
-    }
-    return { results: [result], problems: [...expect(result, true), ...leftOver.slice(0, 20).map((line) => `left behind: ${line}`)] };
-  });
+  await step('delete, leaving the database as found', deleteLeavingAsFound);
   return steps;
 }
 
@@ -154,6 +181,7 @@ async function runStep(session: RehearsalSession, name: string, body: () => Prom
     ...outcome.problems,
     ...requests.flatMap((request) => request.problems.map((problem) => `${request.request.requestType} ${request.request.logicalId}: ${problem}`)),
     ...session.unmodelledCalls.slice(unmodelledBefore).map((call) => `a function called an AWS API the rehearsal does not model: ${call}`),
+    ...overMemory(requests.flatMap((request) => request.invocations)),
   ];
   return {
     name,
@@ -164,7 +192,25 @@ async function runStep(session: RehearsalSession, name: string, body: () => Prom
     requests: describeRequests(outcome.results),
     problems,
     modelledWaitSeconds: requests.reduce((sum, request) => sum + request.modelledWaitSeconds, 0),
+    largestEventBytes: Math.max(0, ...requests.map((request) => Buffer.byteLength(JSON.stringify(request.event)))),
+    largestResponseBytes: Math.max(0, ...requests.map((request) => request.responseBytes ?? 0)),
+    maxMemoryUsedBytes: maxOf(requests.flatMap((request) => request.invocations.map((invocation) => invocation.maxMemoryUsedBytes))),
   };
+}
+
+/** Problems when a function's environment used more memory than its MemorySize: Lambda would have stopped it. */
+function overMemory(invocations: readonly InvocationOutcome[]): string[] {
+  const over = invocations.filter((invocation) => (invocation.maxMemoryUsedBytes ?? 0) > invocation.memorySizeMb * 1024 * 1024);
+  return [...new Map(over.map((invocation) => [invocation.functionName, invocation])).values()].map(
+    (invocation) =>
+      `${invocation.functionName} used ${Math.ceil((invocation.maxMemoryUsedBytes ?? 0) / 1024 / 1024)} MiB, more than its MemorySize of ` +
+      `${invocation.memorySizeMb} MB: Lambda stops it (Runtime.OutOfMemory). Fix: raise the function's memory`,
+  );
+}
+
+function maxOf(values: readonly (number | undefined)[]): number | undefined {
+  const known = values.filter((value): value is number => value !== undefined);
+  return known.length === 0 ? undefined : Math.max(...known);
 }
 
 async function statementCount(session: RehearsalSession): Promise<number> {
@@ -209,7 +255,7 @@ function rolledBack(result: StackOperationResult): string[] {
 }
 
 /** Each deployed provisioner resource: its users log in with IAM tokens and hold exactly their grants; IAM auth is on. */
-async function verifyDeployed(session: RehearsalSession): Promise<string[]> {
+async function verifyDeployedUsers(session: RehearsalSession, options: VerifyOptions): Promise<string[]> {
   const problems: string[] = [];
   for (const [logicalId, deployed] of session.stack.deployed) {
     if (session.stack.typeOf(logicalId) !== PROVISIONER_RESOURCE_TYPE) continue;
@@ -219,7 +265,8 @@ async function verifyDeployed(session: RehearsalSession): Promise<string[]> {
       continue;
     }
     if (!database.iamAuthEnabled) problems.push(`${database.kind} ${database.identifier}: IAM database authentication is off, so no token would log in on RDS`);
-    problems.push(...(await verifyDeclaredUsers(database.server, declaredUsers(deployed.properties))).map((line) => `${logicalId}: ${line}`));
+    const declared = session.variations.declaredUsers(deployed.properties);
+    problems.push(...(await verifyDeclaredUsers(database.server, declared, options)).map((line) => `${logicalId}: ${line}`));
   }
   return problems;
 }

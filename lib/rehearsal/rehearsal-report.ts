@@ -14,6 +14,12 @@ export interface StepResult {
   readonly problems: readonly string[];
   /** Time AWS would have spent that the rehearsal compressed (Lambda retry delays, waiter intervals). */
   readonly modelledWaitSeconds: number;
+  /** The largest event CloudFormation sent in the step, as JSON (an Update carries old and new properties). */
+  readonly largestEventBytes: number;
+  /** The largest response body PUT to a ResponseURL in the step (CloudFormation reads at most 4,096 bytes). */
+  readonly largestResponseBytes: number;
+  /** The functions' peak resident memory in the step (Lambda's "Max Memory Used"), when measurable. */
+  readonly maxMemoryUsedBytes?: number;
 }
 
 export interface RehearsalReport {

@@ -20,6 +20,9 @@ import { startLoopbackServer, type LoopbackServer } from './loopback-server';
 import { NativeResourceValues } from './native-resource-values';
 import { RdsApiStandIn } from './rds-api-stand-in';
 import { ResponseRecorder } from './response-recorder';
+import { DeclarationVariations } from './declaration-variations';
+import { iamResourceMatches, provisionerObjectReadGrants } from './object-read-grants';
+import { S3StandIn } from './s3-stand-in';
 import { SecretsManagerStandIn } from './secrets-manager-stand-in';
 import { rdsManagedSecretString, simulateDatabase, type SimulatedDatabase } from './simulated-database';
 import { SimulatedStack, type DeployedCustomResource, type PropertyOverride } from './simulated-stack';
@@ -65,6 +68,9 @@ export class RehearsalSession {
     readonly lambda: LambdaService,
     readonly secretsManager: SecretsManagerStandIn,
     readonly rds: RdsApiStandIn,
+    readonly s3: S3StandIn,
+    /** Edits of the declared user sets for the lifecycle's Updates, kept where the construct keeps each set. */
+    readonly variations: DeclarationVariations,
     readonly stepFunctions: StepFunctionsStandIn,
     readonly recorder: ResponseRecorder,
     readonly unmodelledCalls: string[],
@@ -110,6 +116,10 @@ export class RehearsalSession {
     }
     const rds = await RdsApiStandIn.start(assembly.region, allDatabases);
     closers.push(() => rds.close());
+    const stackHolder: { value?: SimulatedStack } = {};
+    const s3 = await S3StandIn.start(assembly.region, partition, objectReadPolicy(assembly, resolver, () => stackHolder.value));
+    closers.push(() => s3.close());
+    publishUserSetObjects(assembly, resolver, s3);
 
     const workDirectory = await mkdtemp(join(tmpdir(), 'rds-iam-rehearsal-'));
     closers.push(() => rm(workDirectory, { recursive: true, force: true }));
@@ -138,6 +148,7 @@ export class RehearsalSession {
               stepFunctions: endpoints?.stepFunctions.url ?? other.url,
               secretsManager: secretsManager.url,
               rds: rds.url,
+              s3: s3.url,
               other: other.url,
             },
             responseCaFile: recorder.caFile,
@@ -167,7 +178,9 @@ export class RehearsalSession {
       requestDeadlineMs: options.requestDeadlineMs,
     });
     const stack = new SimulatedStack(assembly, resolver, driver, deployed, REHEARSED_TYPES);
-    session.value = new RehearsalSession(assembly, pseudo, shapes, databases, stack, lambda, secretsManager, rds, stepFunctions, recorder, unmodelledCalls, servers, closers);
+    stackHolder.value = stack;
+    const variations = new DeclarationVariations(s3);
+    session.value = new RehearsalSession(assembly, pseudo, shapes, databases, stack, lambda, secretsManager, rds, s3, variations, stepFunctions, recorder, unmodelledCalls, servers, closers);
     return session.value;
   }
 
@@ -228,6 +241,42 @@ export class RehearsalSession {
   async close(): Promise<void> {
     for (const close of this.closers.splice(0).reverse()) await close().catch(() => undefined);
   }
+}
+
+/** Publishes the user sets the assembly keeps in file assets to the bucket and key their `UsersObject` names, as `cdk deploy` does. */
+function publishUserSetObjects(assembly: AssemblyStack, resolver: IntrinsicResolver, s3: S3StandIn): void {
+  for (const resource of Object.values(assembly.template.Resources)) {
+    if (resource.Type !== PROVISIONER_RESOURCE_TYPE) continue;
+    const object = resolver.resolve(resource.Properties?.[ProvisionerProperty.UsersObject]) as { Bucket?: unknown; Key?: unknown } | undefined;
+    if (typeof object?.Bucket !== 'string' || typeof object.Key !== 'string') continue;
+    const text = assembly.userSetObjects.get(object.Key);
+    if (text !== undefined) s3.putObject(object.Bucket, object.Key, text);
+  }
+}
+
+/**
+ * Whether the provisioners' execution roles may read an object, by the template's `s3:GetObject` grants. A grant of
+ * the object a provisioner's `UsersObject` names follows that resource's current properties: the template of an
+ * edited declaration grants the edited set's object, and no longer the old one (as a redeploy would replace it).
+ */
+function objectReadPolicy(assembly: AssemblyStack, resolver: IntrinsicResolver, stack: () => SimulatedStack | undefined): (objectArn: string) => boolean {
+  const grants = provisionerObjectReadGrants(assembly.template, resolver);
+  const provisioners = Object.entries(assembly.template.Resources).filter(([, resource]) => resource.Type === PROVISIONER_RESOURCE_TYPE);
+  const objectArn = (properties: Readonly<Record<string, unknown>> | undefined): string | undefined => {
+    const object = properties?.[ProvisionerProperty.UsersObject] as { Bucket?: unknown; Key?: unknown } | undefined;
+    const { partition } = partitionOf(assembly.region);
+    return typeof object?.Bucket === 'string' && typeof object.Key === 'string' ? `arn:${partition}:s3:::${object.Bucket}/${object.Key}` : undefined;
+  };
+  // Only `UsersObject` is resolved here: the other properties may name resources not created yet.
+  const synthesized = new Map(
+    provisioners.map(([id, resource]) => [objectArn({ [ProvisionerProperty.UsersObject]: resolver.resolve(resource.Properties?.[ProvisionerProperty.UsersObject]) }), id]),
+  );
+  return (arn) =>
+    grants.some((grant) => {
+      const follows = synthesized.get(grant);
+      const current = follows === undefined ? grant : (objectArn(stack()?.propertiesOf(follows)) ?? grant);
+      return iamResourceMatches(current, arn);
+    });
 }
 
 /** Every Node.js function of the template, by name or ARN, read from the assembly when first invoked. */

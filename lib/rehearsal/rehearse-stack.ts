@@ -1,7 +1,7 @@
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../emulator';
 import { readAssemblyStack } from './cloud-assembly';
 import { declaredEngine } from './declared-engine';
-import { runLifecycle } from './rehearsal-lifecycle';
+import { runLifecycle, type LifecycleOptions } from './rehearsal-lifecycle';
 import type { RehearsalReport, StepResult } from './rehearsal-report';
 import { RehearsalSession } from './rehearsal-session';
 
@@ -18,6 +18,15 @@ export interface RehearseStackOptions {
   /** @see RehearsalSessionOptions.requestDeadlineMs */
   readonly requestDeadlineMs?: number;
   readonly onStep?: (step: StepResult) => void;
+  /**
+   * Called on each database server once it started, before the rehearsal uses it: to create the tables the declared
+   * table grants name (MySQL refuses a table grant on a table that does not exist), as the real database has them.
+   */
+  readonly prepareServer?: (server: RunningEmulator) => Promise<void>;
+  /** @see LifecycleOptions.scope */
+  readonly scope?: LifecycleOptions['scope'];
+  /** @see LifecycleOptions.loginSample */
+  readonly loginSample?: number;
 }
 
 /**
@@ -31,6 +40,7 @@ export async function rehearseStack(options: RehearseStackOptions): Promise<Rehe
   const startServer = async (): Promise<RunningEmulator> => {
     const server = await startEmulator({ ...options.emulator, ...(engine === undefined ? {} : { engine }), region: stack.region });
     servers.push(server);
+    await options.prepareServer?.(server);
     return server;
   };
   try {
@@ -41,7 +51,12 @@ export async function rehearseStack(options: RehearseStackOptions): Promise<Rehe
       requestDeadlineMs: options.requestDeadlineMs,
     });
     try {
-      const steps = await runLifecycle(session, { startReplacementServer: startServer, onStep: options.onStep });
+      const steps = await runLifecycle(session, {
+        startReplacementServer: startServer,
+        onStep: options.onStep,
+        scope: options.scope,
+        loginSample: options.loginSample,
+      });
       return { stackName: options.stackName, steps, notRehearsed: session.stack.notRehearsed, ok: steps.length > 0 && steps.every((step) => step.ok) };
     } finally {
       await session.close();

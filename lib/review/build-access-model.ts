@@ -1,4 +1,5 @@
-import { decodeUserSpecs, PROVISIONER_RESOURCE_TYPE, ProvisionerProperty } from '../contracts/provisioner/provisioner-properties';
+import { userSetOf, type UserSetObjectTexts } from '../assembly/user-set-objects';
+import { PROVISIONER_RESOURCE_TYPE, ProvisionerProperty } from '../contracts/provisioner/provisioner-properties';
 import type { DatabaseEngineFamily, DatabaseUserSpec, UserGrant } from '../users/database-user-spec';
 import { formatGrantTarget, parseGrantTarget } from '../users/grant-target';
 import type { ValidatedGrant } from '../users/validate-user-specs';
@@ -16,13 +17,13 @@ export function buildAccessModel(templates: readonly SynthesizedTemplate[]): Acc
   return { stacks: templates.map(stackAccess).sort((a, b) => compare(a.stackName, b.stackName)) };
 }
 
-function stackAccess({ stackName, template, origin }: SynthesizedTemplate): StackAccess {
+function stackAccess({ stackName, template, origin, userSetObjects }: SynthesizedTemplate): StackAccess {
   const resources = templateResources(template, origin);
   const grants = connectGrantsOf(resources);
   const claimed = new Set<ConnectGrant>();
   const databases = resources
     .filter((resource) => resource.type === PROVISIONER_RESOURCE_TYPE)
-    .map((provisioner) => databaseAccess(provisioner, resources, grants, claimed, `${origin}: resource ${provisioner.logicalId}`));
+    .map((provisioner) => databaseAccess(provisioner, resources, grants, claimed, userSetObjects, `${origin}: resource ${provisioner.logicalId}`));
   const otherConnectGrants: OtherConnectGrant[] = grants
     .filter((grant) => !claimed.has(grant))
     .map((grant) => ({ principal: grant.principal, resource: grant.resource.rendered }));
@@ -34,6 +35,7 @@ function databaseAccess(
   resources: readonly TemplateResource[],
   grants: readonly ConnectGrant[],
   claimed: Set<ConnectGrant>,
+  userSetObjects: UserSetObjectTexts | undefined,
   origin: string,
 ): DatabaseAccess {
   const engine = engineOf(provisioner, origin);
@@ -45,7 +47,7 @@ function databaseAccess(
     return [{ grant, connect: { principal: grant.principal, ...route } as Connect }];
   });
   const acknowledgements = acknowledgementsOfMetadata(provisioner.metadata, origin);
-  const users = usersOf(provisioner, origin)
+  const users = usersOf(provisioner, userSetObjects, origin)
     .map((spec): UserAccess => {
       const grantsOfUser = validatedGrants(spec, origin);
       const { assessed, unneeded } = assessFindings(broadGrantFindings(engine, grantsOfUser), acknowledgements.get(spec.username) ?? []);
@@ -103,9 +105,10 @@ function engineOf(provisioner: TemplateResource, origin: string): DatabaseEngine
   throw new TemplateReadError(`${origin}: property ${ProvisionerProperty.Engine} = ${renderExpression(engine).slice(0, 64)} is not mysql or mariadb`);
 }
 
-function usersOf(provisioner: TemplateResource, origin: string): DatabaseUserSpec[] {
+/** The provisioner's users, inline (`Users`) or kept in an S3 object (`UsersObject`) read with the template. */
+function usersOf(provisioner: TemplateResource, userSetObjects: UserSetObjectTexts | undefined, origin: string): DatabaseUserSpec[] {
   try {
-    return decodeUserSpecs(provisioner.properties[ProvisionerProperty.Users]);
+    return userSetOf(provisioner.properties, userSetObjects);
   } catch (cause) {
     throw new TemplateReadError(`${origin}: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
   }

@@ -1,3 +1,4 @@
+import type { UserSetObjectTexts } from '../assembly/user-set-objects';
 import { RdsIamError } from '../errors/rds-iam-error';
 /**
  * A synthesized CloudFormation template read as plain JSON: no aws-cdk-lib, so `rds-iam diff` starts fast and reads
@@ -20,6 +21,11 @@ export interface SynthesizedTemplate {
   readonly template: unknown;
   /** A file name or a description, quoted in errors. */
   readonly origin: string;
+  /**
+   * The user sets its provisioners keep in S3 objects (`UsersObject`), read from the cloud assembly's file assets.
+   * @default - none: every set is inline (`Users`)
+   */
+  readonly userSetObjects?: UserSetObjectTexts;
 }
 
 export class TemplateReadError extends RdsIamError {

@@ -4,6 +4,7 @@
  */
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { RDSClient } from '@aws-sdk/client-rds';
+import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { CliContext } from '../../lib/cli/cli-context';
 import { runCli } from '../../lib/cli/program';
@@ -33,6 +34,7 @@ export async function runInProcess(args: readonly string[], options: InProcessOp
     createRdsClient: async (region) => new RDSClient({ region: region ?? 'us-east-1' }),
     createSecretsManagerClient: async (region) => new SecretsManagerClient({ region: region ?? 'us-east-1' }),
     createCloudFormationClient: async (region) => new CloudFormationClient({ region: region ?? 'us-east-1' }),
+    createS3Client: async (region) => new S3Client({ region: region ?? 'us-east-1' }),
     untilInterrupted: () => options.interrupted ?? new Promise(() => undefined),
   };
   const exitCode = await runCli(['node', 'rds-iam', ...args], context);

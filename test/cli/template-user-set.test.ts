@@ -53,6 +53,7 @@ describe('userSetOfTemplate', () => {
       found: true,
       logicalId: 'UsersResource',
       users: [REPORTING],
+      delivery: 'properties',
       synthesizedInStack: 'RdsIamMysql-dev',
     });
   });

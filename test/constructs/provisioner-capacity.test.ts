@@ -2,6 +2,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { IamDatabaseUser } from '../../lib/constructs/iam-database-user';
 import {
   chooseUserSetDelivery,
+  defaultMemorySizeMb,
   defaultTimeoutSeconds,
   LAMBDA_ASYNC_PAYLOAD_BYTES,
   projectedFirstRunMs,
@@ -15,23 +16,8 @@ import { decodeUserSpecs, encodeUserSpecs, PROVISIONER_RESOURCE_TYPE, Provisione
 import { userSetDigest } from '../../lib/contracts/provisioner/user-set-object';
 import type { DatabaseUserSpec } from '../../lib/users/database-user-spec';
 import { databaseFixture, type FixtureOptions } from '../support/database-fixtures';
+import { longNamedUsers } from '../support/long-named-users';
 import { userSpec } from '../support/user-specs';
-
-/** A name of exactly `length` characters, unique per index. */
-const named = (prefix: string, index: number, length: number): string => `${prefix}${index}`.padEnd(length, 'x');
-
-/** `count` users with three grants each, with the longest names MySQL allows (user 32, database and table 64). */
-function longNamedUsers(count: number): DatabaseUserSpec[] {
-  return Array.from({ length: count }, (_, index) =>
-    userSpec(named('u', index, 32), {
-      grants: [
-        { on: `${named('tenant', index, 64)}.*`, privileges: ['SELECT', 'INSERT', 'UPDATE', 'DELETE'] },
-        { on: `${named('shared', 0, 64)}.${named('lookup', 0, 64)}`, privileges: ['SELECT'] },
-        { on: `${named('audit', 0, 64)}.${named('events', 0, 64)}`, privileges: ['INSERT'] },
-      ],
-    }),
-  );
-}
 
 describe('provisionerCapacityProblems', () => {
   it('lets 1,000 users with the longest names and three grants each deploy within every limit', () => {
@@ -69,6 +55,12 @@ describe('provisionerCapacityProblems', () => {
     expect(problems.map((problem) => problem.limit)).toEqual(['Lambda timeout']);
     expect(problems[0].message).toMatch(/about 90000 statements.*split the users across databases/);
     expect(problems[0].message).not.toMatch(/raise/);
+  });
+
+  it('gives the provisioner more memory than 256 MB only for sets whose Update would not fit in it', () => {
+    // Measured by the rehearsal (bench/rehearse-scale.ts): 10,000 such users peaked at 267 MiB in an Update.
+    expect(defaultMemorySizeMb(encodeUserSpecs(longNamedUsers(1000)))).toBe(256);
+    expect(defaultMemorySizeMb(encodeUserSpecs(longNamedUsers(10_000)))).toBe(512);
   });
 
   it('chooses the properties for a small set and an S3 object above 256 KiB, unless told', () => {
@@ -121,12 +113,12 @@ describe('DatabaseUserProvisioner capacity at synth', () => {
     // The template stays small: the users are not in it.
     expect(JSON.stringify(template.toJSON()).length).toBeLessThan(100_000);
     expect(properties.ServiceTimeout).toBe(3 * 780 + 180);
-    template.hasResourceProperties('AWS::Lambda::Function', { Description: Match.stringLikeRegexp('converges the IAM database users'), Timeout: 780 });
-    // Exactly that one object, nothing else in the bootstrap bucket.
+    template.hasResourceProperties('AWS::Lambda::Function', { Description: Match.stringLikeRegexp('converges the IAM database users'), Timeout: 780, MemorySize: 512 });
+    // The objects named like file assets (this set's and, for an Update and its rollback, the previous one's), no other key.
     template.hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: {
         Statement: Match.arrayWith([
-          { Action: 's3:GetObject', Effect: 'Allow', Resource: `arn:aws:s3:::cdk-hnb659fds-assets-123456789012-us-east-1/${asset.assetHash}.json` },
+          { Action: 's3:GetObject', Effect: 'Allow', Resource: `arn:aws:s3:::cdk-hnb659fds-assets-123456789012-us-east-1/${'?'.repeat(64)}.json` },
         ]),
       },
     });

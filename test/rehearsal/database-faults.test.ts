@@ -1,7 +1,6 @@
 import { verifyDeclaredUsers } from '../../lib/rehearsal/database-inspection';
 import { describeEachEngine } from '../support/emulator';
 import type { RehearsalSession } from '../../lib/rehearsal/rehearsal-session';
-import { declaredUsers } from '../../lib/rehearsal/declaration-variations';
 import { RESPONSE_BODY_LIMIT_BYTES } from '../../lib/rehearsal/response-judgement';
 import {
   declareUsers,
@@ -92,7 +91,7 @@ describeEachEngine('a rehearsed deploy whose database fails', (engine) => {
       // Assess: one Update, same physical id, no clean-up Delete, every user still logs in.
       expect(updated.requests.map((request) => `${request.phase} ${request.outcome.request.requestType} ${request.outcome.status}`)).toEqual(['forward Update SUCCESS']);
       expect(forward(updated).physicalResourceId).toBe(deployedBefore?.physicalResourceId);
-      expect(await verifyDeclaredUsers(emulator(), declaredUsers(session().stack.propertiesOf(logicalId)))).toEqual([]);
+      expect(await verifyDeclaredUsers(emulator(), session().variations.declaredUsers(session().stack.propertiesOf(logicalId)))).toEqual([]);
     });
 
     it('answers both of two concurrent deliveries of one Update, and the database ends as declared', async () => {

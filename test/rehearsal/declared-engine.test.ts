@@ -16,6 +16,7 @@ function stackDeclaring(...engines: string[]): AssemblyStack {
     region: 'eu-west-1',
     template: { Resources: { ...provisioners, Other: { Type: 'Custom::Other', Properties: { Engine: 'postgres' } } } },
     assetDirectoryByObjectKey: new Map(),
+    userSetObjects: new Map(),
   } as AssemblyStack;
 }
 

@@ -73,9 +73,12 @@ export function generatedUsers(prefix: string, count: number): DatabaseUserSpec[
   }));
 }
 
-/** Replaces the declared user set. */
+/** Replaces the declared user set, inline (a set kept in an object is edited with `session.variations.withUsers`). */
 export function declareUsers(users: readonly DatabaseUserSpec[]): PropertyOverride {
-  return (properties) => ({ ...properties, [ProvisionerProperty.Users]: encodeUserSpecs(users) });
+  return (properties) => {
+    const { [ProvisionerProperty.UsersObject]: _object, ...rest } = properties;
+    return { ...rest, [ProvisionerProperty.Users]: encodeUserSpecs(users) };
+  };
 }
 
 export function snapshotOf(server: RunningEmulator): Promise<AccountSnapshot> {

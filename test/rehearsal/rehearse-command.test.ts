@@ -25,6 +25,23 @@ describe('rds-iam rehearse', () => {
     expect(run.exitCode).toBe(0);
   }, 180_000);
 
+  it('runs only create, both updates and delete with --core, logging in as the sample --login-sample sets', async () => {
+    const run = await runInProcess(['rehearse', 'RdsIamMysql-dev', '--app', cdkOut(), '--engine', 'mariadb', '--core', '--login-sample', '1']);
+
+    const steps = run.stdout.split('\n').filter((line) => /^\d\d:\d\d:\d\d\.\d{3} {2}(ok|FAIL)/.test(line)).map((line) => line.slice(20, 58).trim());
+    expect(steps).toEqual(['create', 'update, properties unchanged', 'update, users changed', 'delete, leaving the database as found']);
+    expect(run.stdout).toContain('RdsIamMysql-dev: all 4 steps passed');
+    expect(run.exitCode).toBe(0);
+  }, 180_000);
+
+  it('refuses a login sample that is not a count, before starting anything', async () => {
+    const run = await runInProcess(['rehearse', 'RdsIamMysql-dev', '--app', cdkOut(), '--login-sample', '0']);
+
+    expect(run.exitCode).not.toBe(0);
+    expect(run.stderr).toContain('must be a whole number of at least 1');
+    expect(run.stderr).not.toContain('rehearsing');
+  });
+
   it('refuses an engine the emulator does not run, naming the ones it does, before starting anything', async () => {
     const run = await runInProcess(['rehearse', 'RdsIamMysql-dev', '--app', cdkOut(), '--engine', 'postgres']);
 
