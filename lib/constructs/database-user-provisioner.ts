@@ -59,12 +59,15 @@ export interface DatabaseUserProvisionerProps {
 export { PROVISIONER_RESOURCE_TYPE } from '../contracts/provisioner/provisioner-properties';
 
 /**
+ * The keys of user set objects, this set's and any other's: a file asset's key is its 64-character hash + `.json`.
+ * Stack templates CDK uploads to the bootstrap bucket are named alike, so the provisioner may read those too.
+ */
+const USER_SET_OBJECT_KEYS = `${'?'.repeat(64)}.json`;
+
+/**
  * How long CloudFormation waits for an answer: the handler always answers before its own timeout, but when the
  * Lambda service retries a crashed invocation (twice, a minute or two apart) the answer can come from the third.
  */
-/** The keys of user set objects, this set's and any other's: a file asset's key is its 64-character hash + `.json`. */
-const USER_SET_OBJECT_KEYS = `${'?'.repeat(64)}.json`;
-
 function answerTimeoutSeconds(timeoutSeconds: number): number {
   return Math.min(3600, timeoutSeconds * 3 + 180);
 }
