@@ -12,5 +12,8 @@ module.exports = {
   // Type errors are caught once by `tsc --noEmit` in the test script; ts-jest only transpiles.
   transform: { '^.+\\.ts$': ['ts-jest', { isolatedModules: true }] },
   testTimeout: 120000,
+  // Two workers on the 2-core CI machine (Jest's default there is one): most suites wait on servers and child
+  // processes (the emulator, Lambda-like runtimes, the CLI), so a second worker fills the time the first one waits.
+  maxWorkers: 2,
   snapshotFormat: { escapeString: false, printBasicPrototype: false },
 };
