@@ -43,7 +43,8 @@ const instance = new rds.DatabaseInstance(billing, 'Database', {
   vpcSubnets: { subnetType: SubnetType.PRIVATE_ISOLATED },
   iamAuthentication: true,
 });
-const billingUsers = new DatabaseUserProvisioner(billing, 'Users', { database: IamAuthDatabase.fromInstance(instance) });
+// Its user set travels in an S3 object (a file asset), as a large one would.
+const billingUsers = new DatabaseUserProvisioner(billing, 'Users', { database: IamAuthDatabase.fromInstance(instance), userSetDelivery: 'object' });
 new IamDatabaseUser(billing, 'Invoicing', { provisioner: billingUsers, username: 'invoicing', grants: [{ privileges: ['SELECT', 'UPDATE'], on: 'billing.invoices' }] });
 
 // A cluster the stack did not create, found by its identifier.

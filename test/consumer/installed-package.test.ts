@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -88,6 +89,15 @@ describe('the packed library in a fresh CDK app', () => {
       const types = Object.values((JSON.parse(readFileSync(join(app, 'cdk.out', `${stack}.template.json`), 'utf8')) as typeof template).Resources).map((r) => r.Type);
       expect(types).toContain('Custom::RdsIamDatabaseUsers');
     }
+    // Billing's set travels as a file asset: the template names its object, and cdk.out holds exactly that set.
+    const billing = JSON.parse(readFileSync(join(app, 'cdk.out', 'Billing.template.json'), 'utf8')) as typeof template;
+    const billingUsers = Object.values(billing.Resources).find((resource) => resource.Type === 'Custom::RdsIamDatabaseUsers')!;
+    const object = billingUsers.Properties.UsersObject as { Bucket: string; Key: string; Sha256: string };
+    expect(billingUsers.Properties.Users).toBeUndefined();
+    expect(object.Bucket).toBe('cdk-hnb659fds-assets-111111111111-eu-west-1');
+    const setFile = join(app, 'cdk.out', `asset.${object.Key}`);
+    expect(createHash('sha256').update(readFileSync(setFile)).digest('hex')).toBe(object.Sha256);
+    expect(readFileSync(setFile, 'utf8')).toContain('"u":"invoicing"');
   });
 
   it("plans a stack of the app with its installed rds-iam, on the emulator", () => {
