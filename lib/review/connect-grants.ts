@@ -47,7 +47,25 @@ export function connectGrantsOf(resources: readonly TemplateResource[]): Connect
       add([principalName(kind, properties[property], byLogicalId)], properties.PolicyDocument);
     }
   }
-  return [...grants.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, grant]) => grant);
+  const proxyOfRole = proxiesByRole(resources);
+  return [...grants.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([, grant]) => {
+      // An RDS Proxy's own role connects for the clients the proxy lets through: say so, not as any other principal.
+      const proxy = proxyOfRole.get(grant.principal);
+      return proxy === undefined ? grant : { ...grant, principal: `${grant.principal} (RDS Proxy ${proxy}'s own role: it logs in for the clients the proxy lets through)` };
+    });
+}
+
+/** `role <logical id>` of each role an `AWS::RDS::DBProxy` of the template uses (`RoleArn`), to that proxy's logical id. */
+function proxiesByRole(resources: readonly TemplateResource[]): Map<string, string> {
+  const proxies = new Map<string, string>();
+  for (const resource of resources) {
+    if (resource.type !== 'AWS::RDS::DBProxy') continue;
+    const getAtt = isRecord(resource.properties.RoleArn) ? resource.properties.RoleArn['Fn::GetAtt'] : undefined;
+    if (Array.isArray(getAtt) && typeof getAtt[0] === 'string' && getAtt[1] === 'Arn') proxies.set(`role ${getAtt[0]}`, resource.logicalId);
+  }
+  return proxies;
 }
 
 /** True when the IAM action pattern (case-insensitive, `*` and `?`) covers rds-db:connect. */
