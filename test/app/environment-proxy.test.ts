@@ -103,7 +103,8 @@ describe('the dev environment with its RDS Proxy', () => {
     expect(connectsAs('app_rw')).toEqual([
       { principal: `role ${roleNamed(synthesized.template, dev, 'OrdersApi')}` },
       { principal: `role ${roleNamed(synthesized.template, dev, 'OrdersApi')}`, via: proxy },
-      { principal: `role ${proxyRole(synthesized.template)}` },
+      // The proxy's own role, named as the proxy's so a reviewer does not take it for one more application.
+      { principal: `role ${proxyRole(synthesized.template)} (RDS Proxy ${proxy.slice('proxy '.length)}'s own role: it logs in for the clients the proxy lets through)` },
     ]);
     expect([...connectsAs('reporting_ro'), ...connectsAs('migrator')].some((connect) => connect.via !== undefined)).toBe(false);
   });
