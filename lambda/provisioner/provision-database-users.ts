@@ -1,5 +1,5 @@
 import { createSecretsManagerClient } from '../../lib/provisioning/master-secret';
-import { createS3Client } from '../../lib/provisioning/user-set-object-reader';
+import type { UserSetObject } from '../../lib/contracts/provisioner/user-set-object';
 import { answerCloudFormation, LambdaContext } from './answer-cloudformation';
 import type { CloudFormationResponse } from './cloudformation-response';
 
@@ -11,8 +11,18 @@ import type { CloudFormationResponse } from './cloudformation-response';
 
 // Created once per container (when the first event loads this module), reused across invocations.
 const secretsManager = createSecretsManagerClient();
-// The S3 client is made only for a user set kept in an object: most sets travel in the properties.
-let s3: ReturnType<typeof createS3Client> | undefined;
+/**
+ * Reads a user set kept in an S3 object. The S3 client (and its SDK package) is loaded and made only for the first
+ * such set, then kept: most sets travel in the properties, and their events never load it.
+ */
+let objectReader: Promise<(location: UserSetObject) => Promise<string>> | undefined;
+function readUserSetObject(location: UserSetObject): Promise<string> {
+  objectReader ??= import('../../lib/provisioning/user-set-object-reader').then((reader) => {
+    const client = reader.createS3Client();
+    return (object: UserSetObject) => reader.readUserSetObject(object, client);
+  });
+  return objectReader.then((read) => read(location));
+}
 
 /** One JSON line per entry; CloudWatch Logs Insights can query the fields. */
 function logJsonLine(entry: Readonly<Record<string, unknown>>): void {
@@ -28,9 +38,7 @@ function millisecondsFromEnvironment(name: string): number | undefined {
 export function provisionDatabaseUsers(event: unknown, context: LambdaContext): Promise<CloudFormationResponse> {
   return answerCloudFormation(event, context, {
     secretsManager,
-    get s3() {
-      return (s3 ??= createS3Client());
-    },
+    readUserSetObject,
     log: logJsonLine,
     extraCaPem: process.env.RDS_IAM_EXTRA_CA_PEM || undefined,
     connectRetryMs: millisecondsFromEnvironment('RDS_IAM_CONNECT_RETRY_MS'),
