@@ -3,6 +3,11 @@
 import { redactAuthTokens } from '../lib/client/auth-token-format';
 import { runCli } from '../lib/cli/program';
 
+// A reader that stops early (`rds-iam token … | head -c 20`) is not a failure: what is written after it left is dropped.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EPIPE') throw error;
+});
+
 runCli(process.argv).then(
   (exitCode) => {
     process.exitCode = exitCode;
