@@ -9,7 +9,7 @@ import type { CfnFunction, Function as LambdaFunction } from 'aws-cdk-lib/aws-la
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct, IConstruct } from 'constructs';
 import { PROVISIONER_RESOURCE_TYPE, ProvisionerProperty, encodeUserSpecs } from '../contracts/provisioner/provisioner-properties';
-import { userSetDigest, type UserSetObject } from '../contracts/provisioner/user-set-object';
+import { USER_SET_OBJECT_EXTENSION, userSetDigest, type UserSetObject } from '../contracts/provisioner/user-set-object';
 import type { DatabaseUserSpec } from '../users/database-user-spec';
 import { checkUserDeclarations, declaredSpecOf, describeProblems, UserSpecValidationError, ValidatedUser } from '../users/validate-user-specs';
 import { newBundledHandler } from './bundled-handler';
@@ -41,7 +41,7 @@ export interface DatabaseUserProvisionerProps {
   /**
    * Where the user set travels to the Lambda: `'properties'` (in the custom resource, visible in the template) or
    * `'object'` (an S3 file asset the template names with its SHA-256; no size limit from the template or the Update
-   * event; the Lambda reads it with `s3:GetObject` on the bootstrap bucket's `<64 characters>.json` objects: this set's
+   * event; the Lambda reads it with `s3:GetObject` on the bootstrap bucket's `<64 characters>.rds-iam-user-set` objects: this set's
    * and the previous one's, which an Update and its rollback read too).
    * @default - in the properties up to 256 KiB (about 4,800 users with short names, 580 with the longest), in an S3 object above that
    */
@@ -59,10 +59,10 @@ export interface DatabaseUserProvisionerProps {
 export { PROVISIONER_RESOURCE_TYPE } from '../contracts/provisioner/provisioner-properties';
 
 /**
- * The keys of user set objects, this set's and any other's: a file asset's key is its 64-character hash + `.json`.
- * Stack templates CDK uploads to the bootstrap bucket are named alike, so the provisioner may read those too.
+ * The keys of user set objects, this set's and any other's: a file asset's key is its 64-character hash + the
+ * extension of its file, which only user set objects have (the stack templates CDK uploads end in `.json`).
  */
-const USER_SET_OBJECT_KEYS = `${'?'.repeat(64)}.json`;
+const USER_SET_OBJECT_KEYS = `${'?'.repeat(64)}${USER_SET_OBJECT_EXTENSION}`;
 
 /**
  * How long CloudFormation waits for an answer: the handler always answers before its own timeout, but when the
@@ -225,13 +225,13 @@ export class DatabaseUserProvisioner extends Construct {
     const sha256 = userSetDigest(encoded);
     const folder = join(tmpdir(), 'rds-iam-mysql-user-sets', sha256);
     mkdirSync(folder, { recursive: true });
-    const file = join(folder, 'users.json');
+    const file = join(folder, `users${USER_SET_OBJECT_EXTENSION}`);
     writeFileSync(file, encoded);
     this.userSetAsset = new Asset(this, 'UserSet', { path: file, assetHash: sha256, assetHashType: AssetHashType.CUSTOM });
     // Not this one object only: an Update reads the previous set's object too (OldResourceProperties), and a rollback
     // Update reads both, while CloudFormation has already replaced this policy (the function depends on it) with the
     // one of the template it moves to. The rehearsal found a one-object grant denies the previous set at every change.
-    // So: every object named like a file asset's (64 hex characters of its hash, `.json`) in the bootstrap bucket.
+    // So: every user set object in the bootstrap bucket (64 hex characters of its hash, then our own extension).
     this.handler.addToRolePolicy(
       new PolicyStatement({ actions: ['s3:GetObject'], resources: [this.userSetAsset.bucket.arnForObjects(USER_SET_OBJECT_KEYS)] }),
     );

@@ -1,6 +1,6 @@
 import { userSetOf } from '../assembly/user-set-objects';
 import { encodeUserSpecs, ProvisionerProperty } from '../contracts/provisioner/provisioner-properties';
-import { userSetDigest, type UserSetObject } from '../contracts/provisioner/user-set-object';
+import { userSetDigest, userSetObjectKey, type UserSetObject } from '../contracts/provisioner/user-set-object';
 import type { DatabaseUserSpec } from '../users/database-user-spec';
 import type { PropertyOverride } from './simulated-stack';
 
@@ -67,7 +67,7 @@ export class DeclarationVariations {
       const object = properties[ProvisionerProperty.UsersObject] as UserSetObject | undefined;
       if (object === undefined) return { ...properties, [ProvisionerProperty.Users]: encoded };
       const sha256 = userSetDigest(encoded);
-      const key = `${sha256}.json`;
+      const key = userSetObjectKey(sha256);
       this.objects.putObject(object.Bucket, key, encoded);
       return { ...properties, [ProvisionerProperty.UsersObject]: { Bucket: object.Bucket, Key: key, Sha256: sha256 } };
     };

@@ -227,11 +227,19 @@ async function unchangedSince(session: RehearsalSession, before: readonly Accoun
   return after.flatMap((snapshot, index) => snapshotDifference(before[index] ?? [], snapshot)).slice(0, 20).map((line) => `changed: ${line}`);
 }
 
+/** How much of a failure's reason a step's line shows: the head, which names the user, the statement and the fix. */
+const SHOWN_REASON_CHARACTERS = 600;
+
+/** The head of a reason, marked when cut (unmarked, a cut inside an SDK's message looked like an empty one). */
+function shownReason(reason: string): string {
+  return reason.length <= SHOWN_REASON_CHARACTERS ? reason : `${reason.slice(0, SHOWN_REASON_CHARACTERS)}… (${reason.length} characters)`;
+}
+
 /** Problems when the operation did not end as it should, with the first failure's reason. */
 function expect(result: StackOperationResult, shouldSucceed: boolean): string[] {
   if (result.succeeded === shouldSucceed) return [];
   const failed = result.requests.find((request) => request.outcome.status !== 'SUCCESS')?.outcome;
-  const why = failed === undefined ? '' : `: ${failed.request.requestType} ${failed.status}${failed.reason === undefined ? '' : ` (${failed.reason.slice(0, 300)})`}`;
+  const why = failed === undefined ? '' : `: ${failed.request.requestType} ${failed.status}${failed.reason === undefined ? '' : ` (${shownReason(failed.reason)})`}`;
   return [`the stack ${result.operation} ${shouldSucceed ? 'failed' : 'succeeded, but it had to fail'}${why}`];
 }
 

@@ -24,7 +24,7 @@ describe('a user set kept in an S3 object, read from the cloud assembly', () => 
   it('is what the template names: the 10-user set is inline, the 1,000-user one an object', () => {
     expect(templateUserSetObjects(JSON.parse(scaleTemplateBody(inline())))).toEqual([]);
     const [object] = templateUserSetObjects(JSON.parse(scaleTemplateBody(inObject())));
-    expect(object).toMatchObject({ Bucket: 'cdk-hnb659fds-assets-111111111111-eu-west-1', Key: expect.stringMatching(/^[0-9a-f]{64}\.json$/) });
+    expect(object).toMatchObject({ Bucket: 'cdk-hnb659fds-assets-111111111111-eu-west-1', Key: expect.stringMatching(/^[0-9a-f]{64}\.rds-iam-user-set$/) });
   });
 
   it('gives the access review every user with its grants, as an inline set does', async () => {
@@ -86,7 +86,7 @@ describe('a user set kept in an S3 object, read from the cloud assembly', () => 
       const asset = userSetAssetFile(inObject());
       writeFileSync(join(copy, asset.slice(inObject().length + 1)), JSON.stringify(JSON.parse(readFileSync(asset, 'utf8')).slice(1)));
 
-      await expect(readSynthesizedTemplates(copy)).rejects.toThrow(/the user set object s3:\/\/cdk-hnb659fds-assets-111111111111-eu-west-1\/[0-9a-f]{64}\.json has SHA-256/);
+      await expect(readSynthesizedTemplates(copy)).rejects.toThrow(/the user set object s3:\/\/cdk-hnb659fds-assets-111111111111-eu-west-1\/[0-9a-f]{64}\.rds-iam-user-set has SHA-256/);
     } finally {
       rmSync(copy, { recursive: true, force: true });
     }

@@ -68,7 +68,7 @@ describe('the deployed user set kept in an S3 object', () => {
     expect(deployed.users.map((user) => user.username)).toEqual(longNamedUsers(USERS).map((user) => user.username).sort());
     expect(deployed.description).toBe(`deployed state: ${USERS} user(s) in stack ${SCALE_STACK} (eu-west-1), resource ${logicalIdOfUsers()}, read from its S3 object (UsersObject)`);
     const [call] = s3.commandCalls(GetObjectCommand);
-    expect(call.args[0].input).toEqual({ Bucket: 'cdk-hnb659fds-assets-111111111111-eu-west-1', Key: expect.stringMatching(/^[0-9a-f]{64}\.json$/) });
+    expect(call.args[0].input).toEqual({ Bucket: 'cdk-hnb659fds-assets-111111111111-eu-west-1', Key: expect.stringMatching(/^[0-9a-f]{64}\.rds-iam-user-set$/) });
   });
 
   it("resolves an environment-agnostic stack's bootstrap bucket with the account of the deployed stack", async () => {
@@ -92,7 +92,7 @@ describe('the deployed user set kept in an S3 object', () => {
 
     await expect(reading).rejects.toMatchObject({
       code: 'RDS_IAM_CLI_DEPLOYED_STATE_ACCESS_DENIED',
-      message: expect.stringMatching(/allow s3:GetObject on arn:aws:s3:::cdk-hnb659fds-assets-111111111111-eu-west-1\/[0-9a-f]{64}\.json .*--deployed-state none/),
+      message: expect.stringMatching(/allow s3:GetObject on arn:aws:s3:::cdk-hnb659fds-assets-111111111111-eu-west-1\/[0-9a-f]{64}\.rds-iam-user-set .*--deployed-state none/),
     });
   });
 

@@ -13,7 +13,8 @@ import { join } from 'node:path';
 import { Stage } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import { decodeUserSpecs, encodeUserSpecs, PROVISIONER_RESOURCE_TYPE, ProvisionerProperty } from '../../lib/contracts/provisioner/provisioner-properties';
-import { userSetDigest } from '../../lib/contracts/provisioner/user-set-object';
+import { userSetDigest, userSetObjectKey } from '../../lib/contracts/provisioner/user-set-object';
+import { iamResourceMatches } from '../../lib/rehearsal/object-read-grants';
 import type { DatabaseUserSpec } from '../../lib/users/database-user-spec';
 import { databaseFixture, type FixtureOptions } from '../support/database-fixtures';
 import { longNamedUsers } from '../support/long-named-users';
@@ -107,7 +108,7 @@ describe('DatabaseUserProvisioner capacity at synth', () => {
     expect(decodeUserSpecs(encoded)).toHaveLength(10_000);
     expect(properties[ProvisionerProperty.UsersObject]).toEqual({
       Bucket: 'cdk-hnb659fds-assets-123456789012-us-east-1',
-      Key: `${asset.assetHash}.json`,
+      Key: userSetObjectKey(asset.assetHash),
       Sha256: userSetDigest(encoded),
     });
     // The template stays small: the users are not in it.
@@ -118,10 +119,17 @@ describe('DatabaseUserProvisioner capacity at synth', () => {
     template.hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: {
         Statement: Match.arrayWith([
-          { Action: 's3:GetObject', Effect: 'Allow', Resource: `arn:aws:s3:::cdk-hnb659fds-assets-123456789012-us-east-1/${'?'.repeat(64)}.json` },
+          { Action: 's3:GetObject', Effect: 'Allow', Resource: `arn:aws:s3:::cdk-hnb659fds-assets-123456789012-us-east-1/${'?'.repeat(64)}.rds-iam-user-set` },
         ]),
       },
     });
+    // User set objects only: not the stack templates (`<hash>.json`) nor the Lambda code (`<hash>.zip`) CDK uploads beside them.
+    const granted = `arn:aws:s3:::cdk-hnb659fds-assets-123456789012-us-east-1/${'?'.repeat(64)}.rds-iam-user-set`;
+    const inBucket = (key: string): string => `arn:aws:s3:::cdk-hnb659fds-assets-123456789012-us-east-1/${key}`;
+    expect(iamResourceMatches(granted, inBucket(`${asset.assetHash}.rds-iam-user-set`))).toBe(true);
+    expect(iamResourceMatches(granted, inBucket(`${asset.assetHash}.json`))).toBe(false);
+    expect(iamResourceMatches(granted, inBucket(`${asset.assetHash}.zip`))).toBe(false);
+    expect(iamResourceMatches(granted, inBucket(`x/${asset.assetHash}.rds-iam-user-set`))).toBe(false);
     // The fixture's subnets are isolated: S3 is reached through a gateway endpoint on their route tables.
     template.resourcePropertiesCountIs('AWS::EC2::VPCEndpoint', { VpcEndpointType: 'Gateway', ServiceName: Match.anyValue() }, 1);
   });

@@ -2,7 +2,7 @@ import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { createHash } from 'node:crypto';
 import { encodeUserSpecs } from '../../lib/contracts/provisioner/provisioner-properties';
-import { userSetDigest, type UserSetObject } from '../../lib/contracts/provisioner/user-set-object';
+import { userSetDigest, userSetObjectKey, type UserSetObject } from '../../lib/contracts/provisioner/user-set-object';
 import type { DatabaseUserSpec } from '../../lib/users/database-user-spec';
 import { ASSET_BUCKET } from '../support/aws-shaped-values';
 import { describeEachEngine } from '../support/emulator';
@@ -19,7 +19,7 @@ import { logEntries, PHYSICAL_ID, ProvisionerFixture, startProvisionerFixture, u
 const mockS3 = () => mockClient(S3Client);
 
 /** An object key as CDK names a file asset: the asset hash and the file's extension. */
-const assetKey = (seed: string): string => `${createHash('sha256').update(seed).digest('hex')}.json`;
+const assetKey = (seed: string): string => userSetObjectKey(createHash('sha256').update(seed).digest('hex'));
 
 describeEachEngine('a user set kept in an S3 object', (engine) => {
   let fixture: ProvisionerFixture;

@@ -45,7 +45,7 @@ describe('a user set kept in an S3 object, through the whole lifecycle on mariad
       expect(keys).toContain(synthesized.Key);
       const edited = keys.filter((key) => key !== synthesized.Key);
       expect(edited).toHaveLength(3);
-      for (const key of edited) expect(key).toMatch(/^[0-9a-f]{64}\.json$/);
+      for (const key of edited) expect(key).toMatch(/^[0-9a-f]{64}\.rds-iam-user-set$/);
       // The failed update and its rollback read the failing set's object and the deployed (old) one.
       const failedUpdate = steps.find((step) => step.name === 'failed update, rolled back');
       const during = reads.filter((read) => failedUpdate !== undefined && read.at >= failedUpdate.startedAt && read.at <= failedUpdate.startedAt + failedUpdate.durationMs);

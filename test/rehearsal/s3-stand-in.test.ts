@@ -7,7 +7,7 @@ import { S3StandIn } from '../../lib/rehearsal/s3-stand-in';
 import { longNamedUsers } from '../support/long-named-users';
 
 const BUCKET = 'cdk-hnb659fds-assets-111111111111-eu-west-1';
-const KEY = '1f27292150b131de8ad1fd8a94c07b9b866b3e508137f7cd12d6c0cd3fe586a2.json';
+const KEY = '1f27292150b131de8ad1fd8a94c07b9b866b3e508137f7cd12d6c0cd3fe586a2.rds-iam-user-set';
 const ENCODED = encodeUserSpecs(longNamedUsers(50));
 const LOCATION = { Bucket: BUCKET, Key: KEY, Sha256: userSetDigest(ENCODED) };
 /** What the provisioner's role is granted, as the construct writes it. */

@@ -20,7 +20,7 @@ export function scaleTemplateBody(cdkOut: string): string {
 
 /** The user set file asset of the assembly (`asset.<hash>.json`): the one `.json` asset. */
 export function userSetAssetFile(cdkOut: string): string {
-  const [file] = readdirSync(cdkOut).filter((name) => /^asset\.[0-9a-f]{64}\.json$/.test(name));
+  const [file] = readdirSync(cdkOut).filter((name) => /^asset\.[0-9a-f]{64}\.rds-iam-user-set$/.test(name));
   if (file === undefined) throw new Error(`${cdkOut} has no user set file asset`);
   return path.join(cdkOut, file);
 }

@@ -24,6 +24,18 @@ export interface UserSetObject {
  */
 export const MAX_USER_SET_OBJECT_BYTES = 16 * 1024 * 1024;
 
+/**
+ * The file extension a user set object's file, and so its S3 key, ends with (a file asset's key is its hash + the
+ * extension of its file). Its own extension, not `.json`: the provisioner's `s3:GetObject` reaches user set objects
+ * only, not the stack templates CDK uploads to the same bucket as `<hash>.json`.
+ */
+export const USER_SET_OBJECT_EXTENSION = '.rds-iam-user-set';
+
+/** The key CDK gives the file asset of a set with this SHA-256 (its custom asset hash), as an edited set's object gets too. */
+export function userSetObjectKey(sha256: string): string {
+  return `${sha256}${USER_SET_OBJECT_EXTENSION}`;
+}
+
 /** S3's rules for a bucket name (3–63 characters, lower case, digits, dots and hyphens). */
 const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 const SHA256_HEX = /^[0-9a-f]{64}$/;
