@@ -41,6 +41,8 @@ export interface AuthTokenSummary {
   readonly host: string;
   readonly port: number;
   readonly username: string;
+  /** The region of its credential scope (`X-Amz-Credential`), where it was signed for. */
+  readonly region: string;
   /** From `X-Amz-Date`. */
   readonly signedAt: Date;
   /** From `X-Amz-Expires` (RDS tokens: 900 seconds). */
@@ -49,7 +51,7 @@ export interface AuthTokenSummary {
   readonly parameterNames: readonly string[];
 }
 
-/** Reads a token's host, port, user and validity window; throws a plain `Error` (without the token) when it is not one. */
+/** Reads a token's host, port, user, region and validity window; throws a plain `Error` (without the token) when it is not one. */
 export function summarizeAuthToken(token: string): AuthTokenSummary {
   const match = /^(?<host>[^/:]+):(?<port>\d+)\/\?(?<query>.+)$/.exec(token);
   if (!match?.groups) throw new Error('not an RDS IAM auth token: expected host:port/?Action=connect&…');
@@ -63,6 +65,7 @@ export function summarizeAuthToken(token: string): AuthTokenSummary {
     host: match.groups.host,
     port: Number(match.groups.port),
     username: query.get('DBUser') ?? '',
+    region: (query.get('X-Amz-Credential') ?? '').split('/')[2] ?? '',
     signedAt,
     expiresAt: new Date(signedAt.getTime() + expires * 1000),
     parameterNames: [...query.keys()],

@@ -14,6 +14,7 @@ export type RdsIamClientErrorCode = Extract<
   | 'RDS_IAM_TOKEN_FAILED'
   | 'RDS_IAM_DATABASE_NOT_FOUND'
   | 'RDS_IAM_AUTH_DISABLED'
+  | 'RDS_IAM_LOGIN_REFUSED'
 >;
 
 /** Base class of the client runtime's errors. */
@@ -68,5 +69,13 @@ export class IamAuthDisabledError extends RdsIamClientError {
   constructor(message: string) {
     super('RDS_IAM_AUTH_DISABLED', message);
     this.name = 'IamAuthDisabledError';
+  }
+}
+
+/** The database refused a correctly signed IAM token (MySQL error 1045); the message lists what RDS checks. */
+export class IamLoginRefusedError extends RdsIamClientError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('RDS_IAM_LOGIN_REFUSED', message, options);
+    this.name = 'IamLoginRefusedError';
   }
 }

@@ -1,5 +1,5 @@
 import type { Signer, SignerConfig } from '@aws-sdk/rds-signer';
-import { toAwsCliParameterOrder } from './auth-token-format';
+import { summarizeAuthToken, toAwsCliParameterOrder } from './auth-token-format';
 import { ClientOptionsError, TokenGenerationError } from './client-errors';
 import { requirePort } from './host-and-port';
 import { parseRdsEndpoint } from './rds-endpoint';
@@ -106,6 +106,13 @@ export class IamTokenProvider {
       this.pending = undefined;
     });
     return this.pending;
+  }
+
+  /** The region and signing time of the last token handed out (nothing secret), for explaining a refused login. */
+  get lastTokenSigned(): { readonly region: string; readonly signedAt: Date } | undefined {
+    if (this.cached === undefined) return undefined;
+    const { region, signedAt } = summarizeAuthToken(this.cached.token);
+    return { region, signedAt };
   }
 
   /** How many tokens this provider has signed (a diagnostic for tests and benchmarks). */

@@ -10,6 +10,7 @@ export const RDS_IAM_ERROR_CODES = [
   'RDS_IAM_TOKEN_FAILED',
   'RDS_IAM_DATABASE_NOT_FOUND',
   'RDS_IAM_AUTH_DISABLED',
+  'RDS_IAM_LOGIN_REFUSED',
   // Declarations (lib/users, app/environments, lib/constructs)
   'RDS_IAM_INVALID_USER_SPEC',
   'RDS_IAM_INVALID_GRANT_TARGET',

@@ -136,6 +136,19 @@ describeEachEngine('rds-iam connect', (engine) => {
       expect(run.stderr).toMatch(/^rds-iam connect: SELECT command denied to user 'app_cli'.*\[ER_TABLEACCESS_DENIED_ERROR\]\n$/);
       expect(`${run.stdout}${run.stderr}`).not.toContain('X-Amz-');
     });
+
+    it('explains a refused token with what RDS checks, for the cluster it found (code RDS_IAM_LOGIN_REFUSED)', async () => {
+      rds.on(DescribeDBClustersCommand).resolves({ DBClusters: [emulatorCluster()] });
+
+      // Signed in another region than the server's: the user exists, the token is refused.
+      const run = await runInProcess(['connect', '--cluster', 'orders', '--region', 'eu-west-3', '--ca', emulator().caFile, '--username', USER, '-e', 'SELECT 1']);
+
+      expect(run.exitCode).toBe(1);
+      expect(run.stderr).toMatch(new RegExp(`^rds-iam connect: ${emulator().endpointHost}:${emulator().port} refused the IAM token for user "${USER}" \\(Access denied`));
+      expect(run.stderr).toContain(`may not rds-db:connect on arn:aws:rds-db:eu-west-3:<account>:dbuser:`);
+      expect(run.stderr).toMatch(/\[RDS_IAM_LOGIN_REFUSED\]\n/);
+      expect(`${run.stdout}${run.stderr}`).not.toContain('X-Amz-');
+    });
   });
 
   describe('rds-iam connect --print-command', () => {

@@ -4,6 +4,7 @@ import {
   createConnection,
   HostnameMismatchError,
   iamClearPasswordPlugin,
+  IamLoginRefusedError,
   IamTokenProvider,
   TlsRequiredError,
 } from '../../lib/client';
@@ -84,7 +85,7 @@ describeEachEngine('the IAM client', (engine) => {
       expect(provider.tokensSigned).toBe(0);
     });
 
-    it('keeps tokens out of errors and console output when the login fails', async () => {
+    it('explains a refused token with what RDS checks, and keeps tokens out of errors and console output', async () => {
       // Prepare: a user the server does not know, so the handshake fails after the token was sent.
       const provider = providerFor(emulator(), 'nobody_here');
       const printed: string[] = [];
@@ -104,11 +105,44 @@ describeEachEngine('the IAM client', (engine) => {
       const signature = SIGNATURE.exec(await provider.getToken())?.[1];
 
       // Assess
-      expect(failure).toMatchObject({ code: 'ER_ACCESS_DENIED_ERROR' });
+      expect(failure).toBeInstanceOf(IamLoginRefusedError);
+      expect(failure).toMatchObject({ code: 'RDS_IAM_LOGIN_REFUSED', cause: { code: 'ER_ACCESS_DENIED_ERROR' } });
+      expect((failure as Error).message).toMatch(
+        new RegExp(`^localhost:${emulator().port} refused user "nobody_here" without asking for an IAM token \\(Access denied for user 'nobody_here'@.*\\): it has no user "nobody_here" IDENTIFIED WITH AWSAuthenticationPlugin`),
+      );
       expect(signature).toMatch(/^[0-9a-f]{64}$/);
-      const everything = [JSON.stringify(failure), String(failure), (failure as Error).stack, ...printed].join('\n');
+      const cause = (failure as Error).cause as Error;
+      const everything = [JSON.stringify(failure), String(failure), (failure as Error).stack, String(cause), cause.stack, ...printed].join('\n');
       expect(everything).not.toContain(signature);
       expect(everything).not.toContain('X-Amz-');
+    });
+  });
+
+  describe('a refused token', () => {
+    it('is explained with what RDS checks a token for, with the region and time it was signed, and no token', async () => {
+      // Prepare: the user exists, but the token is signed in another region than the server's.
+      const provider = new IamTokenProvider({
+        hostname: emulator().endpointHost,
+        port: emulator().port,
+        username: USER,
+        region: 'eu-west-3',
+        credentials: { accessKeyId: emulator().accessKeyId, secretAccessKey: emulator().secretAccessKey },
+      });
+
+      // Act
+      const failure = await createConnection(emulatorOptions(emulator(), provider)).then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+
+      // Assess
+      expect(failure).toBeInstanceOf(IamLoginRefusedError);
+      const message = (failure as Error).message;
+      expect(message).toMatch(new RegExp(`^localhost:${emulator().port} refused the IAM token for user "${USER}" \\(Access denied for user '${USER}'@`));
+      expect(message).toContain(`(1) the identity that signed it may not rds-db:connect on arn:aws:rds-db:eu-west-3:<account>:dbuser:<cluster-… or db-… resource id>/${USER}`);
+      expect(message).toContain('(3) the token names another host, port or region than the endpoint it reached');
+      expect(message).toMatch(/\(4\) this machine's clock is more than 5 minutes off \(the token is dated \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.000Z\)\.$/);
+      expect(`${message}\n${(failure as Error).stack}`).not.toContain('X-Amz-');
     });
   });
 
