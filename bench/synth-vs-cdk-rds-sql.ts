@@ -3,6 +3,7 @@
  * (bench/synth-app-cdk-rds-sql.ts), plus a scale row: one environment with 1,000 users.
  *
  *   npx tsx bench/synth-vs-cdk-rds-sql.ts [runs=5] [scaleUsers=1000]
+ *   PATH=<dir of another node>:$PATH npx tsx bench/synth-vs-cdk-rds-sql.ts …   on that Node (npx, the CLI and the apps)
  *
  * Every run is the real CLI (`npx cdk synth --quiet`). "fresh cdk.out": a new output directory each run, so both
  * copy their prebuilt handlers into it (ours from dist/lambda, checked against its sources' fingerprint; cdk-rds-sql's
@@ -178,7 +179,7 @@ function main(): void {
     }
   }
   for (const outdir of warmOutdirs.values()) rmSync(outdir, { recursive: true, force: true });
-  console.log(`\n\`npx cdk synth --quiet\`, ${runs} runs interleaved; ${cpus().length} CPUs, load average ${startLoad.toFixed(1)} at start, ${loadavg()[0].toFixed(1)} at end\n`);
+  console.log(`\n\`npx cdk synth --quiet\` on Node.js ${process.version}, ${runs} runs interleaved; ${cpus().length} CPUs, load average ${startLoad.toFixed(1)} at start, ${loadavg()[0].toFixed(1)} at end\n`);
   console.log('| scenario | construct library | app started by | median s | min s | max s | median CPU s | wall / cdk-rds-sql started alike | CPU / cdk-rds-sql started alike | resources per stack |');
   console.log('|---|---|---|---:|---:|---:|---:|---:|---:|---|');
   for (const variant of variants) {

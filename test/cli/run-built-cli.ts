@@ -47,8 +47,11 @@ export function runProgram(
   });
 }
 
-/** Runs the built CLI with node. */
-export function runBuiltCli(args: readonly string[], options: { readonly env?: NodeJS.ProcessEnv; readonly input?: string } = {}): Promise<CliRun> {
+/** Runs the built CLI with node: this test's own, or another binary (`node`). */
+export function runBuiltCli(
+  args: readonly string[],
+  options: { readonly env?: NodeJS.ProcessEnv; readonly input?: string; readonly node?: string } = {},
+): Promise<CliRun> {
   if (!existsSync(BUILT_CLI)) throw new Error(`${BUILT_CLI} is missing: run npm run build first (npm test does)`);
-  return runProgram(process.execPath, [BUILT_CLI, ...args], options);
+  return runProgram(options.node ?? process.execPath, [BUILT_CLI, ...args], options);
 }

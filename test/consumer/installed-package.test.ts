@@ -4,6 +4,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { packageRoot } from '../../lib/emulator/package-paths';
+import { lambdaNodeBinary } from '../../lib/rehearsal/lambda-node-runtime';
 import { useEmulator } from '../support/emulator';
 import { cleanAwsEnvironment } from '../cli/run-built-cli';
 import { CONSUMER_APP_SOURCE, CONSUMER_CDK_CONTEXT, CONSUMER_TSCONFIG } from './consumer-app';
@@ -98,6 +99,31 @@ describe('the packed library in a fresh CDK app', () => {
     const setFile = join(app, 'cdk.out', `asset.${object.Key}`);
     expect(createHash('sha256').update(readFileSync(setFile)).digest('hex')).toBe(object.Sha256);
     expect(readFileSync(setFile, 'utf8')).toContain('"u":"invoicing"');
+  });
+
+  it('synthesizes the same templates and assets on Node.js 24, the Node users move to (the app and the CDK CLI both on it)', async () => {
+    // Prepare
+    const node24 = await lambdaNodeBinary();
+
+    // Act
+    const synthesized = run(node24, [cdkCli, 'synth', '--quiet', '--no-notices', '-o', 'cdk.out.node24', '--app', `${node24} build/app.js`], app);
+
+    // Assess
+    expect(synthesized.stderr).not.toMatch(/WARNING|ERROR|esbuild|docker/i);
+    expect(synthesized.status).toBe(0);
+    // The same stacks, resource for resource, but for CDK's own usage metadata, which names the Node.js version.
+    const templates = (directory: string) => readdirSync(join(app, directory)).filter((name) => name.endsWith('.template.json')).sort();
+    const withoutCdkMetadata = (directory: string, name: string) => {
+      const template = JSON.parse(readFileSync(join(app, directory, name), 'utf8')) as { Resources: Record<string, { Type: string }> };
+      return { ...template, Resources: Object.fromEntries(Object.entries(template.Resources).filter(([, resource]) => resource.Type !== 'AWS::CDK::Metadata')) };
+    };
+    expect(templates('cdk.out.node24')).toEqual(templates('cdk.out'));
+    expect(templates('cdk.out')).toHaveLength(3);
+    for (const name of templates('cdk.out')) expect(withoutCdkMetadata('cdk.out.node24', name)).toEqual(withoutCdkMetadata('cdk.out', name));
+    // The same files published: the prebuilt handlers and the user set object (asset names are their contents' hashes).
+    const publishedFiles = (directory: string) => readdirSync(join(app, directory)).filter((name) => name.startsWith('asset.')).sort();
+    expect(publishedFiles('cdk.out').length).toBeGreaterThanOrEqual(2);
+    expect(publishedFiles('cdk.out.node24')).toEqual(publishedFiles('cdk.out'));
   });
 
   it("plans a stack of the app with its installed rds-iam, on the emulator", () => {

@@ -11,22 +11,8 @@
 
 #include "../iam_login.h"
 
-static MYSQL_SYSVAR_STR(endpoint, iam_login_settings.endpoint, PLUGIN_VAR_READONLY | PLUGIN_VAR_RQCMDARG,
-                        "host:port that IAM tokens must be signed for: the endpoint this server stands in for", nullptr,
-                        nullptr, nullptr);
-static MYSQL_SYSVAR_STR(region, iam_login_settings.region, PLUGIN_VAR_READONLY | PLUGIN_VAR_RQCMDARG,
-                        "AWS region of the credential scope tokens must be signed in", nullptr, nullptr,
-                        IAM_LOGIN_DEFAULT_REGION);
-static MYSQL_SYSVAR_STR(credentials_file, iam_login_settings.credentials_file,
-                        PLUGIN_VAR_READONLY | PLUGIN_VAR_RQCMDARG,
-                        "File of trusted key pairs, one per line: <access key id> <secret access key> [<session token>]",
-                        nullptr, nullptr, nullptr);
-static MYSQL_SYSVAR_UINT(max_clock_skew, iam_login_settings.max_clock_skew, PLUGIN_VAR_READONLY | PLUGIN_VAR_RQCMDARG,
-                         "Seconds a token's X-Amz-Date may be ahead of this server's clock", nullptr, nullptr,
-                         IAM_LOGIN_DEFAULT_MAX_CLOCK_SKEW, 0, IAM_LOGIN_MAX_CLOCK_SKEW_LIMIT, 1);
-
-static SYS_VAR *plugin_settings[] = {MYSQL_SYSVAR(endpoint), MYSQL_SYSVAR(region), MYSQL_SYSVAR(credentials_file),
-                                     MYSQL_SYSVAR(max_clock_skew), nullptr};
+#define IAM_LOGIN_SYS_VAR SYS_VAR
+#include "../iam_login_server_settings.h"
 
 static int plugin_init(MYSQL_PLUGIN) { return iam_login_init(); }
 
