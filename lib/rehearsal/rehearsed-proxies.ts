@@ -1,6 +1,5 @@
 import type { RunningEmulatorProxy } from '../emulator/proxy';
-import type { CloudFormationTemplate } from './cloudformation-template';
-import { referencedLogicalIds } from './cloudformation-template';
+import { referencedLogicalIds, type CloudFormationTemplate } from './cloudformation-template';
 import { evenSample, loginProblem, type VerifyOptions } from './database-inspection';
 import type { IntrinsicResolver, PseudoParameters } from './intrinsic-functions';
 import { getAttTarget } from './object-read-grants';
@@ -20,7 +19,7 @@ export interface ProxyTally {
 }
 
 /** An `AWS::RDS::DBProxy` of the template, as declared. */
-interface DeclaredProxy {
+interface TemplateProxy {
   readonly logicalId: string;
   readonly roleLogicalId: string | undefined;
   /** Its `AWS::RDS::DBProxyTargetGroup` resources' targets, unresolved. */
@@ -36,9 +35,13 @@ const CONNECT_ACTION = 'rds-db:connect';
  * through log in through an emulator proxy named as RDS names the proxy, in front of the database's server.
  */
 export class RehearsedProxies {
-  private readonly declared: readonly DeclaredProxy[];
+  private readonly declared: readonly TemplateProxy[];
   /** One emulator proxy per proxy and database, started when first used. */
   private readonly running = new Map<string, { readonly logicalId: string; readonly proxy: Promise<RunningEmulatorProxy> }>();
+  /** The template's rds-db:connect grants as the current step resolves them (the emulator proxies' logins read them). */
+  private grants: ReadonlyMap<string, readonly string[]> = new Map();
+  /** The same, resolved once, for who may connect through a proxy: `prx-…` ids do not change during a rehearsal. */
+  private synthesizedGrants: ReadonlyMap<string, readonly string[]> | undefined;
 
   constructor(
     private readonly template: CloudFormationTemplate,
@@ -54,11 +57,11 @@ export class RehearsedProxies {
    */
   async verify(database: SimulatedDatabase, usernames: readonly string[], options: VerifyOptions): Promise<string[]> {
     const problems: string[] = [];
-    const grants = roleGrants(this.template, this.resolver, CONNECT_ACTION);
+    this.grants = roleGrants(this.template, this.resolver, CONNECT_ACTION);
     for (const declared of this.inFrontOf(database)) {
       const path = this.path(declared, database);
-      const judgement = judgeProxyGrants(path, usernames, grants);
-      problems.push(...judgement.problems);
+      const judgement = judgeProxyGrants(path, usernames, this.grants);
+      problems.push(...bounded(judgement.problems, `proxy ${path.name}: missing grants`));
       const proxy = await this.emulatorProxy(path, database);
       const target = {
         host: proxy.host,
@@ -68,19 +71,22 @@ export class RehearsedProxies {
         caPem: proxy.caPem,
         credentials: { accessKeyId: database.server.accessKeyId, secretAccessKey: database.server.secretAccessKey, sessionToken: database.server.sessionToken },
       };
+      const failedLogins: string[] = [];
       for (const username of evenSample(judgement.letThrough, options.loginSample)) {
         const refusedBefore = proxy.counts().refused;
         const refusalOf = (name: string) => (proxy.counts().refused > refusedBefore ? lastRefusal(proxy, name) : undefined);
         const problem = await loginProblem({ ...target, refusalOf }, username);
-        if (problem !== undefined) problems.push(`proxy ${path.name}: through ${proxy.endpoint}, ${problem}`);
+        if (problem !== undefined) failedLogins.push(`proxy ${path.name}: through ${proxy.endpoint}, ${problem}`);
       }
+      problems.push(...bounded(failedLogins, `proxy ${path.name}: failed logins`));
     }
     return problems;
   }
 
   /** Whether the template lets some role connect as `username` through one of the proxies (the lifecycle keeps such users). */
   letsThrough(username: string): boolean {
-    const grants = roleGrants(this.template, this.resolver, CONNECT_ACTION);
+    this.synthesizedGrants ??= roleGrants(this.template, this.resolver, CONNECT_ACTION);
+    const grants = this.synthesizedGrants;
     return this.declared.some(
       (declared) =>
         declared.notRehearsed === undefined &&
@@ -119,7 +125,7 @@ export class RehearsedProxies {
   }
 
   /** The rehearsed proxies whose target group names the database (by its identifier, as CloudFormation resolves it now). */
-  private inFrontOf(database: SimulatedDatabase): DeclaredProxy[] {
+  private inFrontOf(database: SimulatedDatabase): TemplateProxy[] {
     return this.declared.filter((declared) => {
       if (declared.notRehearsed !== undefined) return false;
       const identifiers = declared.targets.flatMap((target) => [this.resolver.resolve(target)].flat());
@@ -127,7 +133,7 @@ export class RehearsedProxies {
     });
   }
 
-  private path(declared: DeclaredProxy, database: SimulatedDatabase): ProxyPath {
+  private path(declared: TemplateProxy, database: SimulatedDatabase): ProxyPath {
     return {
       name: String(this.resolver.resolve({ Ref: declared.logicalId })),
       logicalId: declared.logicalId,
@@ -153,7 +159,7 @@ export class RehearsedProxies {
     if (entry === undefined) {
       const endpointHost = String(this.resolver.resolve({ 'Fn::GetAtt': [path.logicalId, 'Endpoint'] }));
       // The proxy's own login to the database needs its role's grant, judged from the template at each login.
-      const roleMayConnectAs = (username: string) => proxyRoleMayConnectAs(path, username, roleGrants(this.template, this.resolver, CONNECT_ACTION));
+      const roleMayConnectAs = (username: string) => proxyRoleMayConnectAs(path, username, this.grants);
       const proxy = import('../emulator/proxy').then(({ startEmulatorProxy }) => startEmulatorProxy({ backend: database.server, endpointHost, roleMayConnectAs }));
       entry = { logicalId: path.logicalId, proxy };
       this.running.set(key, entry);
@@ -163,7 +169,7 @@ export class RehearsedProxies {
 }
 
 /** The template's proxies, each with its role, its targets and, when it is not end-to-end IAM with TLS, why it is not rehearsed. */
-function declaredProxies(template: CloudFormationTemplate, resolver: IntrinsicResolver): DeclaredProxy[] {
+function declaredProxies(template: CloudFormationTemplate, resolver: IntrinsicResolver): TemplateProxy[] {
   const groups = Object.values(template.Resources).filter((resource) => resource.Type === 'AWS::RDS::DBProxyTargetGroup');
   return Object.entries(template.Resources)
     .filter(([, resource]) => resource.Type === 'AWS::RDS::DBProxy')
@@ -183,6 +189,13 @@ function declaredProxies(template: CloudFormationTemplate, resolver: IntrinsicRe
         .filter((target) => target !== undefined);
       return { logicalId, roleLogicalId: getAttTarget(properties.RoleArn), targets, ...(notRehearsed === undefined ? {} : { notRehearsed }) };
     });
+}
+
+/** How many lines of one kind a step shows for one proxy: the head names the pattern, the count the extent. */
+const SHOWN_LINES = 20;
+
+function bounded(lines: readonly string[], what: string): string[] {
+  return lines.length <= SHOWN_LINES ? [...lines] : [...lines.slice(0, SHOWN_LINES), `${what}: ${lines.length - SHOWN_LINES} more not shown`];
 }
 
 /** The proxy's reason for refusing the user's latest login (never a token). */
