@@ -20,8 +20,30 @@ interface PolicyStatement {
 }
 type DevTemplate = { Resources: Record<string, { Properties: { PolicyDocument: { Statement: PolicyStatement[] } } }> };
 
+type Join = { 'Fn::Join': [string, unknown[]] };
+
+/** The resources of a policy's statements that `select` picks, one list, whether a statement lists one or several. */
+function grantedResources(template: DevTemplate, policy: string, select: (resource: unknown) => boolean): Join[] {
+  return template.Resources[policy].Properties.PolicyDocument.Statement.flatMap((statement) =>
+    [statement.Resource].flat().filter((resource): resource is Join => select(resource) && typeof resource === 'object' && resource !== null && 'Fn::Join' in resource),
+  );
+}
+
+/** Whether a granted resource names the user through the proxy (its ARN's `prx-…`). */
+const throughProxy = (resource: unknown): boolean => JSON.stringify(resource).includes('DBProxyArn');
+
+/** Makes a granted resource `…/<user>` name every user (`…/*`). */
+function grantAnyUser(resource: Join, user: string): void {
+  const parts = resource['Fn::Join'][1];
+  expect(parts.at(-1)).toBe(`/${user}`);
+  parts[parts.length - 1] = '/*';
+}
+
 /** The steps a core lifecycle verifies users in: each logs in through the proxy. */
 const VERIFYING_STEPS = ['create', 'update, properties unchanged', 'update, users changed'];
+
+/** The edited assemblies of the running test. */
+const edited: string[] = [];
 
 /**
  * A copy of the synthesized dev assembly (its Lambda assets included) whose template `edit` changed, as a commit with
@@ -37,7 +59,6 @@ function editedDevAssembly(edit: (template: DevTemplate) => void): string {
   edited.push(directory);
   return directory;
 }
-const edited: string[] = [];
 afterEach(() => {
   for (const directory of edited.splice(0)) rmSync(directory, { recursive: true, force: true });
 });
@@ -46,11 +67,12 @@ describeEachEngine("the rehearsal through the dev stack's RDS Proxy", (engine) =
   const emulator = useEmulator({ engine, region: 'eu-west-1' });
 
   /** Create, the unchanged and the changing update, and a delete that leaves the server as found. */
-  async function rehearseCore(assemblyDirectory: string) {
+  async function rehearseCore(assemblyDirectory: string, loginSample?: number) {
     const session = await RehearsalSession.open({ assemblyDirectory, stackName: DEV_STACK, server: emulator(), requestDeadlineMs: 90_000 });
     try {
       const steps = await runLifecycle(session, {
         scope: 'core',
+        loginSample,
         startReplacementServer: () => Promise.reject(new Error('the core lifecycle replaces no database')),
       });
       return { steps, proxies: await session.proxies.tallies() };
@@ -70,6 +92,24 @@ describeEachEngine("the rehearsal through the dev stack's RDS Proxy", (engine) =
     expect(proxies).toEqual([
       { name: 'orders-dev-proxy', endpoint: 'orders-dev-proxy.proxy-c9akciq32xyz.eu-west-1.rds.amazonaws.com:3306', accepted: VERIFYING_STEPS.length, refused: 0 },
     ]);
+  });
+
+  it('lets through every declared user a wildcard grant names, logging in as the sample the login sample sets', async () => {
+    // Prepare: the client may connect as any user through the proxy, and the proxy's role as any user of the cluster.
+    const assembly = editedDevAssembly((template) => {
+      const edited = [...grantedResources(template, PROXY_ROLE_POLICY, () => true), ...grantedResources(template, CLIENT_ROLE_POLICY, throughProxy)];
+      expect(edited).toHaveLength(2);
+      for (const resource of edited) grantAnyUser(resource, 'app_rw');
+    });
+
+    // Act: three users are let through (four after the changing update), two of them log in through it per step.
+    const { steps, proxies } = await rehearseCore(assembly, 2);
+
+    // Assess
+    expect(steps.map((step) => ({ step: step.name, problems: step.problems }))).toEqual(
+      [...VERIFYING_STEPS, 'delete, leaving the database as found'].map((step) => ({ step, problems: [] })),
+    );
+    expect(proxies).toMatchObject([{ name: 'orders-dev-proxy', accepted: 2 * VERIFYING_STEPS.length, refused: 0 }]);
   });
 
   it("reports a proxy role whose grant names another cluster, naming the role, the user and the ARN, and the login through the proxy the database refuses", async () => {
@@ -111,10 +151,11 @@ describeEachEngine("the rehearsal through the dev stack's RDS Proxy", (engine) =
   it('reports a user the proxy carries that no role may connect as through it, naming the proxy role, the user and the proxy ARN', async () => {
     // Prepare: the client role keeps its direct grants but loses the one through the proxy.
     const assembly = editedDevAssembly((template) => {
-      const statements = template.Resources[CLIENT_ROLE_POLICY].Properties.PolicyDocument.Statement;
-      const throughProxy = statements.findIndex((statement) => JSON.stringify(statement.Resource).includes('DBProxyArn'));
-      expect(throughProxy).toBeGreaterThanOrEqual(0);
-      statements.splice(throughProxy, 1);
+      expect(grantedResources(template, CLIENT_ROLE_POLICY, throughProxy)).toHaveLength(1);
+      for (const statement of template.Resources[CLIENT_ROLE_POLICY].Properties.PolicyDocument.Statement) {
+        statement.Resource = [statement.Resource].flat().filter((resource) => !throughProxy(resource));
+      }
+      expect(grantedResources(template, CLIENT_ROLE_POLICY, (resource) => !throughProxy(resource))).toHaveLength(2);
     });
 
     // Act
