@@ -112,6 +112,31 @@ describeEachEngine("the rehearsal through the dev stack's RDS Proxy", (engine) =
     expect(proxies).toMatchObject([{ name: 'orders-dev-proxy', accepted: 2 * VERIFYING_STEPS.length, refused: 0 }]);
   });
 
+  it('names a proxy that logs in with a Secrets Manager secret as not rehearsed, and logs in through none', async () => {
+    // Prepare: the proxy as CDK's DatabaseProxy makes it by default, with the secret in Auth instead of IAM_AUTH.
+    const assembly = editedDevAssembly((template) => {
+      const proxy = (template.Resources as unknown as Record<string, { Properties: Record<string, unknown> }>).ProxyE947DB46;
+      expect(proxy.Properties.DefaultAuthScheme).toBe('IAM_AUTH');
+      proxy.Properties.DefaultAuthScheme = 'NONE';
+      proxy.Properties.Auth = [{ AuthScheme: 'SECRETS', IAMAuth: 'REQUIRED', SecretArn: { 'Fn::GetAtt': ['DatabaseB269D8BB', 'MasterUserSecret.SecretArn'] } }];
+    });
+
+    // Act
+    const { steps, proxies } = await rehearseCore(assembly);
+
+    // Assess
+    expect(steps.every((step) => step.problems.length === 0)).toBe(true);
+    expect(proxies).toEqual([
+      {
+        name: 'orders-dev-proxy',
+        endpoint: 'orders-dev-proxy.proxy-c9akciq32xyz.eu-west-1.rds.amazonaws.com:3306',
+        accepted: 0,
+        refused: 0,
+        notRehearsed: 'DefaultAuthScheme NONE: the proxy logs in to the database with a Secrets Manager secret, which the emulated proxy does not model',
+      },
+    ]);
+  });
+
   it("reports a proxy role whose grant names another cluster, naming the role, the user and the ARN, and the login through the proxy the database refuses", async () => {
     // Prepare: the proxy role's grant hard-codes another environment's cluster instead of this database's resource id.
     const assembly = editedDevAssembly((template) => {
