@@ -57,8 +57,10 @@ export class RehearsedProxies {
    */
   async verify(database: SimulatedDatabase, usernames: readonly string[], options: VerifyOptions): Promise<string[]> {
     const problems: string[] = [];
+    const proxies = this.inFrontOf(database);
+    if (proxies.length === 0) return problems;
     this.grants = roleGrants(this.template, this.resolver, CONNECT_ACTION);
-    for (const declared of this.inFrontOf(database)) {
+    for (const declared of proxies) {
       const path = this.path(declared, database);
       const judgement = judgeProxyGrants(path, usernames, this.grants);
       problems.push(...bounded(judgement.problems, `proxy ${path.name}: missing grants`));
