@@ -8,10 +8,10 @@ import type { DeclaredProxy } from './declared-database';
  * name the proxy, so the printed logins go through it as the stack's applications would.
  */
 export async function startLocalProxy(emulator: RunningEmulator, declared: DeclaredProxy, context: CliContext): Promise<RunningEmulatorProxy> {
-  const { startEmulatorProxy } = await import('../emulator/proxy');
+  const { startEmulatorProxy, rdsProxyEndpointHost } = await import('../emulator/proxy');
   return startEmulatorProxy({
     backend: emulator,
-    endpointHost: `${declared.name}.proxy-c9akciq32xyz.${emulator.region}.rds.amazonaws.com`,
+    endpointHost: rdsProxyEndpointHost(declared.name, emulator.region),
     onEvent: (event) => {
       if (event.kind === 'accepted') return;
       const who = event.kind === 'refused' ? ` of ${event.username}` : '';

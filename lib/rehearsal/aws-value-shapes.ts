@@ -50,6 +50,11 @@ export class AwsValueShapes {
     return `${kind === 'cluster' ? 'cluster' : 'db'}-${this.characters(`resource-id:${purpose}`, 26, UPPER_ALNUM)}`;
   }
 
+  /** An RDS Proxy's resource id, the last part of its ARN: `prx-` and 17 lower-case hex digits. */
+  rdsProxyResourceId(purpose: string): string {
+    return `prx-${this.hex(`proxy-id:${purpose}`, 17)}`;
+  }
+
   /** The 6-character suffix Secrets Manager appends to a secret's name in its ARN. */
   secretArnSuffix(purpose: string): string {
     return this.characters(`secret-suffix:${purpose}`, 6, MIXED_ALNUM);

@@ -83,26 +83,10 @@ export interface VerifyOptions {
  */
 export async function verifyDeclaredUsers(server: RunningEmulator, users: readonly DatabaseUserSpec[], options: VerifyOptions = {}): Promise<string[]> {
   const problems: string[] = [];
+  const direct = directLogin(server);
   for (const user of evenSample(users, options.loginSample)) {
-    try {
-      const connection = await createConnection({
-        host: server.host,
-        port: server.port,
-        endpoint: server.endpoint,
-        user: user.username,
-        region: server.region,
-        credentials: { accessKeyId: server.accessKeyId, secretAccessKey: server.secretAccessKey, sessionToken: server.sessionToken },
-        ca: server.caPem,
-      });
-      try {
-        const [rows] = await connection.query<RowDataPacket[]>('SELECT CURRENT_USER() AS user');
-        if (String(rows[0]?.user) !== `${user.username}@%`) problems.push(`${user.username} logged in as ${String(rows[0]?.user)}`);
-      } finally {
-        await connection.end();
-      }
-    } catch (error) {
-      problems.push(`${user.username} cannot log in with an IAM token: ${error instanceof Error ? error.message.slice(0, 200) : String(error)}`);
-    }
+    const problem = await loginProblem(direct, user.username);
+    if (problem !== undefined) problems.push(problem);
   }
   const session = await openMasterSession(server);
   try {
@@ -114,6 +98,62 @@ export async function verifyDeclaredUsers(server: RunningEmulator, users: readon
     await session.end();
   }
   return problems;
+}
+
+/** Where an IAM login goes and what it signs its token for: the database itself, or a proxy in front of it. */
+export interface LoginTarget {
+  /** The loopback address the bytes go to. */
+  readonly host: string;
+  readonly port: number;
+  /** `<host>:<port>` the token is signed for and TLS verifies. */
+  readonly endpoint: string;
+  readonly region: string;
+  readonly caPem: string;
+  /** The emulated account's test credentials, which sign the token. */
+  readonly credentials: { readonly accessKeyId: string; readonly secretAccessKey: string; readonly sessionToken?: string };
+  /** Why the target refused the last login of `username`, when it can say more than the server's error. */
+  readonly refusalOf?: (username: string) => string | undefined;
+}
+
+/** The server itself, as a client reaches the database's endpoint. */
+export function directLogin(server: RunningEmulator): LoginTarget {
+  return {
+    host: server.host,
+    port: server.port,
+    endpoint: server.endpoint,
+    region: server.region,
+    caPem: server.caPem,
+    credentials: { accessKeyId: server.accessKeyId, secretAccessKey: server.secretAccessKey, sessionToken: server.sessionToken },
+  };
+}
+
+/**
+ * Logs in as `username` with an IAM token over verified TLS (through this package's own client) and checks
+ * CURRENT_USER().
+ * @returns the problem (bounded, never the token), or undefined when the login worked.
+ */
+export async function loginProblem(target: LoginTarget, username: string): Promise<string | undefined> {
+  try {
+    const connection = await createConnection({
+      host: target.host,
+      port: target.port,
+      endpoint: target.endpoint,
+      user: username,
+      region: target.region,
+      credentials: target.credentials,
+      ca: target.caPem,
+    });
+    try {
+      const [rows] = await connection.query<RowDataPacket[]>('SELECT CURRENT_USER() AS user');
+      return String(rows[0]?.user) === `${username}@%` ? undefined : `${username} logged in as ${String(rows[0]?.user).slice(0, 100)}`;
+    } finally {
+      await connection.end();
+    }
+  } catch (error) {
+    const refusal = target.refusalOf?.(username);
+    const cause = `${error instanceof Error ? error.message.slice(0, 200) : String(error).slice(0, 200)}${refusal === undefined ? '' : ` (${refusal.slice(0, 200)})`}`;
+    return `${username} cannot log in with an IAM token: ${cause}`;
+  }
 }
 
 /** At most `size` items spread evenly over `items`, the first and the last included; all of them without a size. */

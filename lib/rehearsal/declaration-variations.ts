@@ -30,11 +30,13 @@ const added = (username: string, on: string): DatabaseUserSpec => ({
 
 export class DeclarationVariations {
   /**
-   * One user removed (the first one declared with `drop`, so the Update drops it), one added, and one more privilege
-   * for another: every kind of statement.
+   * One user removed (the first one declared with `drop`, so the Update drops it; one the stack keeps reachable, such
+   * as a user an RDS Proxy lets through, only when no other is), one added, and one more privilege for another: every
+   * kind of statement.
    */
   readonly changedUserSet: PropertyOverride = this.withUsers((users) => {
-    const removed = users.find((user) => user.removalPolicy === 'drop');
+    const droppable = users.filter((user) => user.removalPolicy === 'drop');
+    const removed = droppable.find((user) => !this.keep(user.username)) ?? droppable[0];
     const kept = users.filter((user) => user !== removed);
     const [first, ...rest] = kept;
     const widened = first === undefined ? [] : [{ ...first, grants: [...first.grants, { on: `${REHEARSAL_SCHEMA}.*`, privileges: ['SELECT'] }] }];
@@ -51,7 +53,13 @@ export class DeclarationVariations {
     added('rehearsal_fails', 'rehearsal_missing.absent_table'),
   ]);
 
-  constructor(private readonly objects: UserSetObjectStore) {}
+  /**
+   * @param keep users the changing update should not remove when it can remove another.
+   */
+  constructor(
+    private readonly objects: UserSetObjectStore,
+    private readonly keep: (username: string) => boolean = () => false,
+  ) {}
 
   /** The declared users of a provisioner resource's properties, inline or read from the object they name. */
   declaredUsers(properties: Readonly<Record<string, unknown>>): DatabaseUserSpec[] {

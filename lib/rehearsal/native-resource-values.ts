@@ -1,3 +1,4 @@
+import { rdsProxyEndpointHost } from '../emulator/proxy/rds-proxy-endpoint';
 import type { AwsValueShapes } from './aws-value-shapes';
 import type { CloudFormationTemplate } from './cloudformation-template';
 import type { PseudoParameters, ResourceValues } from './intrinsic-functions';
@@ -62,6 +63,9 @@ export class NativeResourceValues implements ResourceValues {
       'AWS::EC2::SecurityGroup:VpcId': () => this.shapes.ec2Id('vpc', 'vpc-of-' + logicalId),
       'AWS::EC2::VPC:CidrBlock': () => '10.0.0.0/16',
       'AWS::KMS::Key:Arn': () => this.arn('kms', `key/${this.ref(logicalId)}`),
+      'AWS::RDS::DBProxy:DBProxyArn': () => this.arn('rds', `db-proxy:${this.shapes.rdsProxyResourceId(logicalId)}`),
+      'AWS::RDS::DBProxy:Endpoint': () => rdsProxyEndpointHost(this.ref(logicalId), this.pseudo.region),
+      'AWS::RDS::DBProxy:VpcId': () => this.shapes.ec2Id('vpc', 'vpc-of-' + logicalId),
       'AWS::SecretsManager::Secret:Id': () => this.secretArn(logicalId),
     };
     const value = known[`${type}:${attribute}`];
@@ -85,7 +89,7 @@ export class NativeResourceValues implements ResourceValues {
   /** The name given in the template, else the one CloudFormation generates. */
   private name(logicalId: string): string {
     const properties = this.template.Resources[logicalId].Properties ?? {};
-    for (const key of ['FunctionName', 'RoleName', 'LogGroupName', 'StateMachineName', 'Name']) {
+    for (const key of ['FunctionName', 'RoleName', 'LogGroupName', 'StateMachineName', 'DBProxyName', 'Name']) {
       if (typeof properties[key] === 'string') return properties[key] as string;
     }
     const type = this.typeOf(logicalId);

@@ -262,7 +262,10 @@ function rolledBack(result: StackOperationResult): string[] {
   return rollbacks.filter((request) => request.outcome.status !== 'SUCCESS').map((request) => `the rollback ${request.outcome.request.requestType} answered ${request.outcome.status}`);
 }
 
-/** Each deployed provisioner resource: its users log in with IAM tokens and hold exactly their grants; IAM auth is on. */
+/**
+ * Each deployed provisioner resource: its users log in with IAM tokens and hold exactly their grants, IAM auth is on,
+ * and the RDS Proxies in front of its database let the users their grants name through.
+ */
 async function verifyDeployedUsers(session: RehearsalSession, options: VerifyOptions): Promise<string[]> {
   const problems: string[] = [];
   for (const [logicalId, deployed] of session.stack.deployed) {
@@ -275,6 +278,8 @@ async function verifyDeployedUsers(session: RehearsalSession, options: VerifyOpt
     if (!database.iamAuthEnabled) problems.push(`${database.kind} ${database.identifier}: IAM database authentication is off, so no token would log in on RDS`);
     const declared = session.variations.declaredUsers(deployed.properties);
     problems.push(...(await verifyDeclaredUsers(database.server, declared, options)).map((line) => `${logicalId}: ${line}`));
+    const usernames = declared.map((user) => user.username);
+    problems.push(...(await session.proxies.verify(database, usernames, options)).map((line) => `${logicalId}: ${line}`));
   }
   return problems;
 }

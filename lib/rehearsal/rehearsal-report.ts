@@ -1,3 +1,4 @@
+import type { ProxyTally } from './rehearsed-proxies';
 import type { StackOperationResult } from './simulated-stack';
 
 /** One step of the lifecycle, judged. */
@@ -27,6 +28,8 @@ export interface RehearsalReport {
   readonly steps: readonly StepResult[];
   /** Custom resources CloudFormation would also run, taken as created by the rehearsal. */
   readonly notRehearsed: readonly string[];
+  /** The stack's RDS Proxies: the logins that went through each, or why it was not rehearsed. */
+  readonly proxies: readonly ProxyTally[];
   readonly ok: boolean;
 }
 
@@ -51,6 +54,13 @@ export function formatStep(step: StepResult): string {
 export function formatSummary(report: RehearsalReport): string {
   const lines: string[] = [];
   if (report.notRehearsed.length > 0) lines.push(`not rehearsed (other custom resources, taken as created): ${report.notRehearsed.join(', ')}`);
+  for (const proxy of report.proxies) {
+    lines.push(
+      proxy.notRehearsed === undefined
+        ? `through RDS Proxy ${proxy.name} (emulated, tokens signed for ${proxy.endpoint}): ${proxy.accepted} logins accepted, ${proxy.refused} refused`
+        : `not rehearsed: RDS Proxy ${proxy.name}: ${proxy.notRehearsed}`,
+    );
+  }
   const failed = report.steps.filter((step) => !step.ok).length;
   lines.push(report.ok ? `${report.stackName}: all ${report.steps.length} steps passed` : `${report.stackName}: ${failed} of ${report.steps.length} steps failed`);
   return `${lines.join('\n')}\n`;

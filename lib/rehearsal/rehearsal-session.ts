@@ -19,9 +19,11 @@ import { lambdaBaseEnvironment, runtimeProvidedModules, runtimeShimFile } from '
 import { startLoopbackServer, type LoopbackServer } from './loopback-server';
 import { NativeResourceValues } from './native-resource-values';
 import { RdsApiStandIn } from './rds-api-stand-in';
+import { RehearsedProxies } from './rehearsed-proxies';
 import { ResponseRecorder } from './response-recorder';
 import { DeclarationVariations } from './declaration-variations';
-import { iamResourceMatches, provisionerObjectReadGrants } from './object-read-grants';
+import { provisionerObjectReadGrants } from './object-read-grants';
+import { iamResourceMatches } from './role-policy-grants';
 import { S3StandIn } from './s3-stand-in';
 import { SecretsManagerStandIn } from './secrets-manager-stand-in';
 import { rdsManagedSecretString, simulateDatabase, type SimulatedDatabase } from './simulated-database';
@@ -72,6 +74,8 @@ export class RehearsalSession {
     /** Edits of the declared user sets for the lifecycle's Updates, kept where the construct keeps each set. */
     readonly variations: DeclarationVariations,
     readonly stepFunctions: StepFunctionsStandIn,
+    /** The stack's RDS Proxies in front of its databases, logged in through after each step that verifies users. */
+    readonly proxies: RehearsedProxies,
     readonly recorder: ResponseRecorder,
     readonly unmodelledCalls: string[],
     private readonly servers: RunningEmulator[],
@@ -179,8 +183,13 @@ export class RehearsalSession {
     });
     const stack = new SimulatedStack(assembly, resolver, driver, deployed, REHEARSED_TYPES);
     stackHolder.value = stack;
-    const variations = new DeclarationVariations(s3);
-    session.value = new RehearsalSession(assembly, pseudo, shapes, databases, stack, lambda, secretsManager, rds, s3, variations, stepFunctions, recorder, unmodelledCalls, servers, closers);
+    const proxies = new RehearsedProxies(assembly.template, resolver, pseudo);
+    closers.push(() => proxies.close());
+    // The changing update keeps the users a proxy lets through, so every step logs in through it.
+    const variations = new DeclarationVariations(s3, (username) => proxies.letsThrough(username));
+    session.value = new RehearsalSession(
+      assembly, pseudo, shapes, databases, stack, lambda, secretsManager, rds, s3, variations, stepFunctions, proxies, recorder, unmodelledCalls, servers, closers,
+    );
     return session.value;
   }
 

@@ -57,7 +57,13 @@ export async function rehearseStack(options: RehearseStackOptions): Promise<Rehe
         scope: options.scope,
         loginSample: options.loginSample,
       });
-      return { stackName: options.stackName, steps, notRehearsed: session.stack.notRehearsed, ok: steps.length > 0 && steps.every((step) => step.ok) };
+      return {
+        stackName: options.stackName,
+        steps,
+        notRehearsed: session.stack.notRehearsed,
+        proxies: await session.proxies.tallies(),
+        ok: steps.length > 0 && steps.every((step) => step.ok),
+      };
     } finally {
       await session.close();
     }

@@ -14,7 +14,7 @@ import { Stage } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import { decodeUserSpecs, encodeUserSpecs, PROVISIONER_RESOURCE_TYPE, ProvisionerProperty } from '../../lib/contracts/provisioner/provisioner-properties';
 import { userSetDigest, userSetObjectKey } from '../../lib/contracts/provisioner/user-set-object';
-import { iamResourceMatches } from '../../lib/rehearsal/object-read-grants';
+import { iamResourceMatches } from '../../lib/rehearsal/role-policy-grants';
 import type { DatabaseUserSpec } from '../../lib/users/database-user-spec';
 import { databaseFixture, type FixtureOptions } from '../support/database-fixtures';
 import { longNamedUsers } from '../support/long-named-users';

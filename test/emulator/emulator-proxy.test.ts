@@ -143,6 +143,28 @@ describeEachEngine('the emulator proxy', (engine) => {
       }
     });
 
+    it("refuses a user its role may not connect as on the database, as RDS refuses the proxy's own login, signing no database token", async () => {
+      const carrying = await startEmulatorProxy({ backend: emulator(), endpointHost: PROXY_ENDPOINT_HOST, roleMayConnectAs: (username) => username === 'reporting_ro' });
+      try {
+        const refusal = createConnection({
+          host: PROXY_ENDPOINT_HOST,
+          stream: () => connectTcp({ host: carrying.host, port: carrying.port }),
+          user: USER,
+          password: await proxyToken(),
+          ssl: { ca: carrying.caPem, rejectUnauthorized: true, verifyIdentity: true },
+          enableCleartextPlugin: true,
+        });
+
+        await expect(refusal).rejects.toMatchObject({ errno: 1045, message: expect.stringContaining(`Access denied for user '${USER}'`) });
+        expect(carrying.events()).toEqual([
+          { kind: 'refused', connectionId: 1, username: USER, reason: `the proxy's role may not rds-db:connect as '${USER}' on the database, so the database refused the proxy's login` },
+        ]);
+        expect(carrying.counts()).toMatchObject({ accepted: 0, refused: 1, databaseTokensSigned: 0 });
+      } finally {
+        await carrying.stop();
+      }
+    });
+
     it('refuses options it cannot work with, naming the option and the fix', async () => {
       await expect(startEmulatorProxy({ backend: emulator(), endpointHost: 'orders.proxy-abc.us-west-2.rds.amazonaws.com' })).rejects.toMatchObject({
         code: 'EMULATOR_INVALID_OPTIONS',

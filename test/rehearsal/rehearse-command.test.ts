@@ -14,6 +14,10 @@ describe('rds-iam rehearse', () => {
     expect(stepLines).toHaveLength(10);
     expect(stepLines[0]).toMatch(/ok {4}create .* \d+ statements {2}Create SUCCESS$/);
     expect(run.stdout).toContain('RdsIamMysql-dev: all 10 steps passed');
+    // The dev stack's RDS Proxy: app_rw logged in through it after each of the 7 steps that verify users.
+    expect(run.stdout).toContain(
+      'through RDS Proxy orders-dev-proxy (emulated, tokens signed for orders-dev-proxy.proxy-c9akciq32xyz.eu-west-1.rds.amazonaws.com:3306): 7 logins accepted, 0 refused',
+    );
     expect(run.exitCode).toBe(0);
   }, 180_000);
 

@@ -2,7 +2,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { userSetDigest } from '../../lib/contracts/provisioner/user-set-object';
 import { encodeUserSpecs } from '../../lib/contracts/provisioner/provisioner-properties';
 import { readUserSetObject, UserSetObjectError } from '../../lib/provisioning/user-set-object-reader';
-import { iamResourceMatches } from '../../lib/rehearsal/object-read-grants';
+import { iamResourceMatches } from '../../lib/rehearsal/role-policy-grants';
 import { S3StandIn } from '../../lib/rehearsal/s3-stand-in';
 import { longNamedUsers } from '../support/long-named-users';
 

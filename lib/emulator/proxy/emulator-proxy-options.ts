@@ -3,6 +3,7 @@ import { parseRdsEndpoint } from '../../client/rds-endpoint';
 import { EmulatorError } from '../emulator-error';
 import type { RunningEmulator } from '../running-emulator';
 import type { SessionEvent } from './proxy-session';
+import { rdsProxyEndpointHost } from './rds-proxy-endpoint';
 
 /** How to start a proxy in front of a running emulator. */
 export interface EmulatorProxyOptions {
@@ -43,6 +44,13 @@ export interface EmulatorProxyOptions {
    * @default - kept in `events()` only
    */
   readonly onEvent?: (event: SessionEvent) => void;
+  /**
+   * Whether the proxy's IAM role may `rds-db:connect` as the user on the database (`dbuser:<cluster or db resource
+   * id>/<user>`), asked at each login: when not, the database refuses the proxy's login, as RDS refuses a token the
+   * proxy's role may not use, and the client gets error 1045.
+   * @default - every user (the proxy signs with the emulator's test key, which the database accepts for anyone)
+   */
+  readonly roleMayConnectAs?: (username: string) => boolean;
 }
 
 export interface ResolvedEmulatorProxyOptions {
@@ -54,6 +62,7 @@ export interface ResolvedEmulatorProxyOptions {
   readonly handshakeTimeoutMs: number;
   readonly now: () => number;
   readonly onEvent: (event: SessionEvent) => void;
+  readonly roleMayConnectAs: (username: string) => boolean;
 }
 
 const HOST_NAME = /^[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?$/;
@@ -66,16 +75,17 @@ export function resolveEmulatorProxyOptions(options: EmulatorProxyOptions): Reso
   const { backend } = options;
   const resolved: ResolvedEmulatorProxyOptions = {
     backend,
-    endpointHost: (options.endpointHost ?? `emulator.proxy-c9akciq32xyz.${backend.region}.rds.amazonaws.com`).toLowerCase(),
+    endpointHost: (options.endpointHost ?? rdsProxyEndpointHost('emulator', backend.region)).toLowerCase(),
     endpointPort: options.endpointPort ?? 3306,
     port: options.port,
     maxClockSkewSeconds: options.maxClockSkewSeconds ?? 300,
     handshakeTimeoutMs: options.handshakeTimeoutMs ?? 10_000,
     now: options.now ?? (() => Date.now()),
     onEvent: options.onEvent ?? (() => undefined),
+    roleMayConnectAs: options.roleMayConnectAs ?? (() => true),
   };
   if (!HOST_NAME.test(resolved.endpointHost)) {
-    invalid(`endpointHost '${resolved.endpointHost.slice(0, 64)}' is not a host name: use letters, digits, dots and hyphens, e.g. 'orders-proxy.proxy-c9akciq32xyz.${backend.region}.rds.amazonaws.com'`);
+    invalid(`endpointHost '${resolved.endpointHost.slice(0, 64)}' is not a host name: use letters, digits, dots and hyphens, e.g. '${rdsProxyEndpointHost('orders-proxy', backend.region)}'`);
   }
   const region = parseRdsEndpoint(resolved.endpointHost)?.region;
   if (region !== undefined && region !== backend.region) {

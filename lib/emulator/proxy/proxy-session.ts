@@ -14,6 +14,8 @@ export interface SessionContext {
   readonly secureContext: SecureContext;
   /** Signs a fresh token for the database's endpoint, as the proxy's role does on RDS. */
   readonly backendToken: (username: string) => Promise<string>;
+  /** Whether the proxy's role may connect as the user on the database. */
+  readonly roleMayConnectAs: (username: string) => boolean;
   readonly now: () => number;
   readonly handshakeTimeoutMs: number;
   readonly nextConnectionId: () => number;
@@ -64,6 +66,11 @@ export async function serveClient(client: Socket, context: SessionContext): Prom
     const verdict = await verifyProxyToken(login.token, username, context.policy, context.now());
     if (!verdict.accepted) {
       refuse({ code: 1045, sqlState: '28000', message: `Access denied for user '${username}' (using password: YES)` }, verdict.reason);
+      return;
+    }
+    if (!context.roleMayConnectAs(username)) {
+      const reason = `the proxy's role may not rds-db:connect as '${username.slice(0, 64)}' on the database, so the database refused the proxy's login`;
+      refuse({ code: 1045, sqlState: '28000', message: `Access denied for user '${username}' (using password: YES)` }, reason);
       return;
     }
     const database = await logInToBackend(backend, context.backend, {

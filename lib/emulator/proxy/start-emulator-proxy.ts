@@ -97,6 +97,7 @@ function sessionContext(settings: ResolvedEmulatorProxyOptions, secureContext: S
       tally.databaseTokenSigned();
       return token;
     },
+    roleMayConnectAs: settings.roleMayConnectAs,
     now: settings.now,
     handshakeTimeoutMs: settings.handshakeTimeoutMs,
     nextConnectionId: () => (connections += 1),
