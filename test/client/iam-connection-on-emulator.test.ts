@@ -2,6 +2,7 @@ import { connect as connectTcp } from 'node:net';
 import { createConnection as createMysqlConnection, type RowDataPacket } from 'mysql2/promise';
 import {
   createConnection,
+  createPool,
   HostnameMismatchError,
   iamClearPasswordPlugin,
   IamLoginRefusedError,
@@ -108,7 +109,7 @@ describeEachEngine('the IAM client', (engine) => {
       expect(failure).toBeInstanceOf(IamLoginRefusedError);
       expect(failure).toMatchObject({ code: 'RDS_IAM_LOGIN_REFUSED', cause: { code: 'ER_ACCESS_DENIED_ERROR' } });
       expect((failure as Error).message).toMatch(
-        new RegExp(`^localhost:${emulator().port} refused user "nobody_here" without asking for an IAM token \\(Access denied for user 'nobody_here'@.*\\): it has no user "nobody_here" IDENTIFIED WITH AWSAuthenticationPlugin`),
+        new RegExp(`^localhost:${emulator().port} refused user "nobody_here" without asking for an IAM token \\(Access denied for user 'nobody_here'@.*\\): the database has no user "nobody_here" IDENTIFIED WITH AWSAuthenticationPlugin`),
       );
       expect(signature).toMatch(/^[0-9a-f]{64}$/);
       const cause = (failure as Error).cause as Error;
@@ -143,6 +144,25 @@ describeEachEngine('the IAM client', (engine) => {
       expect(message).toContain('(3) the token names another host, port or region than the endpoint it reached');
       expect(message).toMatch(/\(4\) this machine's clock is more than 5 minutes off \(the token is dated \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.000Z\)\.$/);
       expect(`${message}\n${(failure as Error).stack}`).not.toContain('X-Amz-');
+    });
+  });
+
+  describe('a pool whose logins are refused', () => {
+    it('rejects query, execute and getConnection with the explanation, the missing user first', async () => {
+      // Prepare: a user the server does not know.
+      const pool = createPool({ ...emulatorOptions(emulator(), providerFor(emulator(), 'nobody_pooled')), user: 'nobody_pooled' });
+
+      // Act
+      const failures = await Promise.all([pool.query('SELECT 1'), pool.execute('SELECT 1'), pool.getConnection()].map((call) => call.then(() => undefined, (error: unknown) => error)));
+      await pool.end();
+
+      // Assess
+      for (const failure of failures) {
+        expect(failure).toBeInstanceOf(IamLoginRefusedError);
+        expect((failure as Error).message).toMatch(new RegExp(`^localhost:${emulator().port} refused the login as user "nobody_pooled" \\(Access denied`));
+        expect((failure as Error).message).toContain('RDS refuses it when: (1) the database has no user "nobody_pooled" IDENTIFIED WITH AWSAuthenticationPlugin');
+        expect((failure as Error).message).toContain('(2) the identity that signed it may not rds-db:connect on arn:aws:rds-db:');
+      }
     });
   });
 

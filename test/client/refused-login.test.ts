@@ -45,7 +45,7 @@ describe('refusedLoginError', () => {
     const error = refusedLoginError({ user: 'app_rw', target: resolveConnectionTarget({ host: 'orders.c9akciq32xyz.eu-west-1.rds.amazonaws.com' }), tokenAsked: false }, long);
 
     expect(error.message).toMatch(/^orders\.c9akciq32xyz\.eu-west-1\.rds\.amazonaws\.com:3306 refused user "app_rw" without asking for an IAM token \(Access denied/);
-    expect(error.message).toContain('it has no user "app_rw" IDENTIFIED WITH AWSAuthenticationPlugin');
+    expect(error.message).toContain('the database has no user "app_rw" IDENTIFIED WITH AWSAuthenticationPlugin');
     expect(error.message).not.toContain('rds-db:connect');
     expect(error.message.length).toBeLessThan(600);
   });
@@ -55,6 +55,7 @@ describe('isAccessDenied', () => {
   it.each([
     ['mysql2 access denied', accessDenied, true],
     ['errno only', { errno: 1045 }, true],
+    ["MariaDB's access denied before any password (1698)", { errno: 1698, code: 'ER_ACCESS_DENIED_NO_PASSWORD_ERROR' }, true],
     ['database access denied (1044) is another error', { errno: 1044, code: 'ER_DBACCESS_DENIED_ERROR' }, false],
     ['a network error', Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }), false],
     ['nothing', undefined, false],
