@@ -17,6 +17,11 @@ export function addMasterSessionOptions(command: Command): Command {
     .option('--secret-arn <arn>', "master secret (default: the database's RDS-managed secret, or the environment's)")
     .option('--admin-user <name>', 'master user name (required with --password-env unless the RDS API tells it)')
     .option('--password-env <variable>', 'read the master password from this environment variable instead of Secrets Manager')
+    .option(
+      '--admin-iam',
+      'log in as --admin-user with an IAM token signed by your AWS credentials instead of a password: an admin user ' +
+        'IDENTIFIED WITH AWSAuthenticationPlugin that may create users and grant, not the master (no password anywhere)',
+    )
     .option('--ca <file>', 'PEM CA file to verify the server with (default: the Amazon RDS bundle)')
     .option('--region <region>', "region (default: the environment's)")
     .option('--profile <profile>', 'AWS named profile')

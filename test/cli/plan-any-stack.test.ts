@@ -4,9 +4,10 @@ import { join } from 'node:path';
 import { IamDatabaseUser } from '../../lib';
 import type { EmulatorEngine } from '../../lib/emulator';
 import { databaseFixture } from '../support/database-fixtures';
-import { describeEachEngine, useEmulator } from '../support/emulator';
+import type { RowDataPacket } from 'mysql2/promise';
+import { createIamUser, describeEachEngine, useEmulator } from '../support/emulator';
 import { BUILT_CLI, runProgram } from './run-built-cli';
-import { runInProcess } from './in-process-cli';
+import { emulatorCredentialsEnvironment, runInProcess, setEnvironment } from './in-process-cli';
 import { PASSWORD_VARIABLE, useMasterSession } from './master-session-fixture';
 
 /**
@@ -67,6 +68,72 @@ describeEachEngine('plan and apply on a stack from its template', (engine) => {
 
     expect(missing.exitCode).toBe(1);
     expect(missing.stderr).toContain('has no stack "Orders"; it has: Fixture');
+  });
+});
+
+describeEachEngine('plan and apply as an IAM admin user (--admin-iam): no password anywhere', (engine) => {
+  const emulator = useEmulator({ engine });
+  const admin = useMasterSession(emulator);
+  const ADMIN = 'rds_iam_admin';
+  let assembly: string;
+  let restoreEnvironment: () => void;
+
+  beforeAll(async () => {
+    assembly = mkdtempSync(join(tmpdir(), 'rds-iam-consumer-assembly-'));
+    synthesizeConsumerStack(assembly, engine);
+    // As a platform team would make it once, as master: an IAM user that may create users, read the grant tables,
+    // and grant what the stack declares, but is not the master.
+    await createIamUser(admin(), ADMIN);
+    await admin().query("GRANT CREATE USER ON *.* TO ?@'%'", [ADMIN]);
+    await admin().query("GRANT SELECT ON mysql.* TO ?@'%'", [ADMIN]);
+    await admin().query("GRANT SELECT, INSERT ON checkout.* TO ?@'%' WITH GRANT OPTION", [ADMIN]);
+    await admin().query("GRANT SELECT ON ledger.* TO ?@'%' WITH GRANT OPTION", [ADMIN]);
+    // The CLI signs the admin's token with the default credential chain: the emulator's test key.
+    restoreEnvironment = setEnvironment(emulatorCredentialsEnvironment(emulator()));
+  });
+  afterAll(() => {
+    restoreEnvironment?.();
+    rmSync(assembly, { recursive: true, force: true });
+  });
+
+  function run(command: 'plan' | 'apply', login: readonly string[]) {
+    return runInProcess([
+      command, '--stack', 'Fixture', '--app', assembly,
+      '--hostname', emulator().endpointHost, '--port', String(emulator().port), '--ca', emulator().caFile, '--region', emulator().region,
+      ...login,
+    ]);
+  }
+
+  it('plans, applies, then finds nothing to do, logged in with a token for the admin user', async () => {
+    // Act
+    const planned = await run('plan', ['--admin-user', ADMIN, '--admin-iam']);
+    const applied = await run('apply', ['--admin-user', ADMIN, '--admin-iam']);
+    const again = await run('plan', ['--admin-user', ADMIN, '--admin-iam']);
+    const [[created]] = await admin().query<RowDataPacket[]>("SELECT COUNT(*) AS n FROM mysql.user WHERE User IN ('checkout_api', 'ledger_ro')");
+
+    // Assess
+    expect(planned.stderr).not.toContain('RDS_IAM');
+    expect(planned.exitCode).toBe(2);
+    expect(planned.stdout).toContain("GRANT INSERT, SELECT ON `checkout`.* TO 'checkout_api'@'%';");
+    expect(applied).toMatchObject({ exitCode: 0, stdout: planned.stdout });
+    expect(again).toMatchObject({ exitCode: 0, stdout: '' });
+    expect(Number(created.n)).toBe(2);
+  });
+
+  it('says what a refused admin token needs, and refuses --admin-iam without --admin-user or with a password source', async () => {
+    // Act
+    const unknown = await run('plan', ['--admin-user', 'no_such_admin', '--admin-iam']);
+    const noUser = await run('plan', ['--admin-iam']);
+    const withPassword = await run('plan', ['--admin-user', ADMIN, '--admin-iam', '--password-env', PASSWORD_VARIABLE]);
+
+    // Assess
+    expect(unknown.exitCode).toBe(1);
+    expect(unknown.stderr).toContain('the server refused the IAM token for no_such_admin: the identity that signed it needs rds-db:connect on dbuser:<cluster-… or db-… resource id>/no_such_admin, and the user must be IDENTIFIED WITH AWSAuthenticationPlugin');
+    expect(unknown.stderr).not.toContain('X-Amz-');
+    expect(noUser.exitCode).toBe(1);
+    expect(noUser.stderr).toContain('which admin user? give --admin-user <name> with --admin-iam');
+    expect(withPassword.exitCode).toBe(1);
+    expect(withPassword.stderr).toContain('--admin-iam logs in with an IAM token: give it without --password-env and --secret-arn');
   });
 });
 
