@@ -1,5 +1,6 @@
 import type { Connection, RowDataPacket } from 'mysql2/promise';
 import { createConnection } from '../client/create-connection';
+import { IamLoginRefusedError } from '../client/client-errors';
 import type { RunningEmulator } from '../emulator';
 import { connectAsMaster } from '../provisioning/master-connection';
 import { convergeUsers } from '../provisioning/converge-users';
@@ -151,9 +152,18 @@ export async function loginProblem(target: LoginTarget, username: string): Promi
     }
   } catch (error) {
     const refusal = target.refusalOf?.(username);
-    const cause = `${error instanceof Error ? error.message.slice(0, 200) : String(error).slice(0, 200)}${refusal === undefined ? '' : ` (${refusal.slice(0, 200)})`}`;
+    const cause = `${serverWords(error).slice(0, 200)}${refusal === undefined ? '' : ` (${refusal.slice(0, 200)})`}`;
     return `${username} cannot log in with an IAM token: ${cause}`;
   }
+}
+
+/**
+ * What the server said of a failed login: the driver's message under the client's explanation of a refused token
+ * (the rehearsal states its own cause, the proxy's reason, beside it), else the error's message.
+ */
+function serverWords(error: unknown): string {
+  if (error instanceof IamLoginRefusedError && error.cause instanceof Error) return error.cause.message;
+  return error instanceof Error ? error.message : String(error);
 }
 
 /** At most `size` items spread evenly over `items`, the first and the last included; all of them without a size. */
