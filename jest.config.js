@@ -13,8 +13,9 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
-  // Type errors are caught once by `tsc --noEmit` in the test script; ts-jest only transpiles.
-  transform: { '^.+\\.ts$': ['ts-jest', { isolatedModules: true }] },
+  // Type errors are caught once by `tsc --noEmit` in the test script; ts-jest only transpiles, file by file, as
+  // tsconfig.json's isolatedModules tells it (the setting esbuild's bundles need too).
+  transform: { '^.+\\.ts$': 'ts-jest' },
   testTimeout: 120000,
   // Two workers on the 2-core CI machine (Jest's default there is one): most suites wait on servers and child
   // processes (the emulator, Lambda-like runtimes, the CLI), so a second worker fills the time the first one waits.
