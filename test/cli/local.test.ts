@@ -48,13 +48,12 @@ describeEachEngine('rds-iam local', (engine) => {
     const loginLines = connectLines.filter((line) => !line.includes(' --via '));
     const proxyLines = connectLines.filter((line) => line.includes(' --via '));
     const caFile = /--ca (\S+)/.exec(loginLines[0])![1];
-    const logins = await Promise.all(
-      [...loginLines, ...proxyLines].map((line) =>
-        runProgram('bash', ['-c', `${exportLine}; ${line} --execute 'SELECT CURRENT_USER() AS who'`], {
-          env: cleanAwsEnvironment(),
-        }),
-      ),
-    );
+    const login = (line: string) =>
+      runProgram('bash', ['-c', `${exportLine}; ${line} --execute 'SELECT CURRENT_USER() AS who'`], { env: cleanAwsEnvironment() });
+    // The first alone, as a user runs them: on a machine whose npx cache has never seen this package, `npx rds-iam`
+    // installs its link there first, and several first runs at once would race on that install. Then the rest at once.
+    const [first, ...others] = [...loginLines, ...proxyLines];
+    const logins = [await login(first), ...(await Promise.all(others.map(login)))];
     child.kill('SIGTERM');
     const exitCode = await exited;
 
