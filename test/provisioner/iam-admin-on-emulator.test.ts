@@ -1,6 +1,9 @@
+import * as path from 'node:path';
 import type { RowDataPacket } from 'mysql2/promise';
+import { builtLambdaBundle } from '../../lib/constructs/lambda-bundle';
 import type { DatabaseUserSpec } from '../../lib/users/database-user-spec';
 import { emulatorCredentialsEnvironment, setEnvironment } from '../cli/in-process-cli';
+import { STACK_ID } from '../support/aws-shaped-values';
 import { createIamUser, describeEachEngine } from '../support/emulator';
 import { DeliveredResponse, grantSnapshot, logEntries, PHYSICAL_ID, ProvisionerFixture, startProvisionerFixture, user } from './provisioner-fixture';
 
@@ -171,6 +174,28 @@ describeEachEngine('the provisioner handler as an IAM admin user', (engine) => {
     expect(response.Status).toBe('FAILED');
     expect(response.Reason).toContain('is the IAM admin user the provisioner logs in as, which it never creates, changes or drops; choose another name');
     expect(logEntries(fixture.logLines.slice(mark)).some((entry) => entry.event === 'request')).toBe(false);
+  });
+
+  it('works the same from the prebuilt bundle the construct deploys, which carries its own token signer', async () => {
+    // Prepare: dist/lambda/provisioner as `npm run build` wrote it (rebuilt first when its sources changed).
+    const bundled = require(path.join(builtLambdaBundle('provisioner'), 'index.js')) as { handler: (event: unknown, context: unknown) => Promise<unknown> };
+    const requestId = '0b1c2d3e-4f50-4617-8283-94a5b6c7d8e9';
+    const fromBundle = user('bundled_user', { grants: [{ on: 'app.orders', privileges: ['SELECT'] }] });
+
+    // Act
+    await bundled.handler(
+      {
+        RequestType: 'Create', RequestId: requestId, LogicalResourceId: 'DatabaseUsers', StackId: STACK_ID, ResourceType: 'Custom::RdsIamDatabaseUsers',
+        ResponseURL: fixture.responses.urlFor(requestId),
+        ResourceProperties: adminProperties([fromBundle]),
+      },
+      { getRemainingTimeInMillis: () => 300_000 },
+    );
+
+    // Assess
+    expect(fixture.responses.responseTo(requestId)).toMatchObject({ Status: 'SUCCESS', Data: { created: 1, granted: 1 } });
+    expect(await fixture.attempt('bundled_user', 'SELECT * FROM app.orders')).toBe('allowed');
+    expectNothingSecretWasSaid();
   });
 
   it('skips a Delete whose database no longer resolves', async () => {
