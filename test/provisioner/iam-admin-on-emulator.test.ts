@@ -54,15 +54,6 @@ describeEachEngine('the provisioner handler as an IAM admin user', (engine) => {
     });
   }
 
-  async function canLogIn(username: string): Promise<boolean> {
-    try {
-      await (await fixture.loginAs(username)).end();
-      return true;
-    } catch {
-      return false;
-    }
-  }
-
   /** Everything the handler printed or answered: no token (a pre-signed query string) and no master password. */
   function expectNothingSecretWasSaid(): void {
     const said = [...fixture.logLines, ...fixture.responses.received].join('\n');
@@ -84,7 +75,7 @@ describeEachEngine('the provisioner handler as an IAM admin user', (engine) => {
     const afterUpdate = {
       update: await fixture.attempt('orders_api', 'UPDATE app.orders SET id = 2'),
       insert: await fixture.attempt('orders_api', 'INSERT INTO app.orders VALUES (3)'),
-      auditor: await canLogIn('orders_audit'),
+      auditor: await fixture.canLogIn('orders_audit'),
     };
     const deleted = await send('Delete', [ordersLater]);
 
@@ -123,7 +114,7 @@ describeEachEngine('the provisioner handler as an IAM admin user', (engine) => {
     );
     expect(response.Reason).toMatch(/\[RDS_IAM_MASTER_CONNECTION_FAILED\]$/);
     expect(response.PhysicalResourceId).toMatch(/^rds-iam-users:create-failed:/);
-    expect(await canLogIn('refused_user')).toBe(false);
+    expect(await fixture.canLogIn('refused_user')).toBe(false);
     expectNothingSecretWasSaid();
   });
 
@@ -143,7 +134,7 @@ describeEachEngine('the provisioner handler as an IAM admin user', (engine) => {
     // Assess
     expect(response.Status).toBe('FAILED');
     expect(response.Reason).toContain(`the server refused the IAM token for ${ADMIN}: the identity that signed it needs rds-db:connect`);
-    expect(await canLogIn('refused_user')).toBe(false);
+    expect(await fixture.canLogIn('refused_user')).toBe(false);
     expectNothingSecretWasSaid();
   });
 
@@ -159,7 +150,7 @@ describeEachEngine('the provisioner handler as an IAM admin user', (engine) => {
     expect(response.Reason).toMatch(/statement 2 of 2 .*reports/);
     expect(response.Reason).toMatch(/\[RDS_IAM_STATEMENT_FAILED\]$/);
     expect(response.PhysicalResourceId).toMatch(/^rds-iam-users:create-failed:/);
-    expect(await canLogIn('reporter')).toBe(false);
+    expect(await fixture.canLogIn('reporter')).toBe(false);
   });
 
   it('refuses a declared user named like the admin before connecting', async () => {
