@@ -31,7 +31,7 @@ export interface DatabaseUserProvisionerProps {
   /**
    * Log in as this existing IAM admin user instead of the master: the Lambda signs an IAM auth token for it with its
    * own role, which gets `rds-db:connect` on exactly `dbuser:<the database's resource id>/<iamUsername>` and no access
-   * to the master secret (nor a Secrets Manager endpoint: the Lambda then calls no AWS API at all). The platform team
+   * to the master secret (nor a Secrets Manager endpoint or HTTPS egress for it: signing is local). The platform team
    * creates the user once, as master (see the README, "The provisioner as an IAM admin user"). No declared user may
    * be named like it.
    * @default - the master user, with the password from `database.masterSecret`
