@@ -10,6 +10,7 @@ export * from './constructs/iam-auth-database-adapters';
 export * from './constructs/provisioner-network';
 export * from './constructs/database-user-provisioner';
 export type { UserSetDelivery } from './constructs/provisioner-capacity';
+export type { ProvisionerAdminUser } from './constructs/provisioner-admin-user';
 export * from './constructs/iam-database-user';
 export * from './constructs/existing-iam-auth-database';
 export * from './constructs/iam-auth-database-proxy';

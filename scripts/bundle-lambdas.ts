@@ -1,6 +1,6 @@
 /**
  * `npm run build` (after tsc): bundles each handler `lambda/<name>/index.ts` with esbuild into
- * `dist/lambda/<name>/index.js`, minified CommonJS for the Node.js 24 runtime with the AWS SDK v3 left to it, and
+ * `dist/lambda/<name>/index.js`, minified CommonJS for the Node.js 24 runtime with the AWS SDK v3 clients left to it, and
  * writes `dist/lambda/<name>.manifest.json`: every file the bundle was made from and their fingerprint, which synth
  * checks (lib/constructs/lambda-bundle.ts). Also loaded by that check to rebuild a stale bundle when synth runs from
  * sources.
@@ -38,8 +38,11 @@ export function bundleLambda(root: string, name: string): void {
     platform: 'node',
     target: 'node24',
     format: 'cjs',
-    // The Node.js 24 Lambda runtime provides AWS SDK v3.
-    external: ['@aws-sdk/*'],
+    // The Node.js 24 Lambda runtime provides AWS SDK v3's clients. Other `@aws-sdk/*` packages are bundled:
+    // no AWS document lists `@aws-sdk/rds-signer` (a library, not a client) among what the runtime includes, so the
+    // provisioner's admin-token signer ships with the exact `@aws-sdk/core` and credential providers it was built
+    // against (none of which is a `client-*` package).
+    external: ['@aws-sdk/client-*'],
     metafile: true,
     write: false,
     logLevel: 'error',

@@ -4,13 +4,15 @@ import type { Connection } from 'mysql2/promise';
 import type { PlanCounts } from '../../lib/planner/plan-user-changes';
 import { convergeUsers, ConvergeLogEntry } from '../../lib/provisioning/converge-users';
 import { connectAsMaster, DEFAULT_CONNECT_RETRY_MS, MasterConnectionError } from '../../lib/provisioning/master-connection';
-import { MasterCredentials, MasterSecretError, readMasterSecret } from '../../lib/provisioning/master-secret';
+import { MasterSecretError } from '../../lib/provisioning/master-secret';
+import { provisionerLoginOf } from '../../lib/contracts/provisioner/provisioner-login';
 import { decodeUserSpecs } from '../../lib/contracts/provisioner/provisioner-properties';
 import { userSetSourceOf, type UserSetObject } from '../../lib/contracts/provisioner/user-set-object';
 import type { DatabaseUserSpec } from '../../lib/users/database-user-spec';
 import { validateUserSpecs } from '../../lib/users/validate-user-specs';
 import { deleteScope, failedCreatePhysicalResourceId, physicalResourceId, undoCreatePhysicalResourceId } from '../../lib/contracts/provisioner/provisioner-physical-id';
 import { parseProvisionerEvent, parseRequestEnvelope, ParsedProvisionerProperties, ProvisionerEvent } from '../../lib/contracts/provisioner/provisioner-event';
+import { DatabaseLogin, openDatabaseLogin, SignAdminToken } from './database-login';
 import { ProvisionerError } from './provisioner-error';
 import { ProvisionerProgress } from './provisioner-progress';
 import { undoFailedCreate } from './undo-failed-create';
@@ -27,7 +29,10 @@ export interface ProvisionerOutcome {
 
 /** Everything the handler takes from its surroundings, so tests drive the real code with their own. */
 export interface ProvisionerDependencies {
+  /** Reads the master secret, when the properties name one (`MasterSecretArn`). */
   readonly secretsManager: SecretsManagerClient;
+  /** Signs the IAM admin user's tokens, when the properties name one (`AdminIamUsername`). */
+  readonly signAdminToken: SignAdminToken;
   /** Reads the encoded text of a user set kept in an S3 object (`UsersObject`) rather than in the properties. */
   readonly readUserSetObject: (location: UserSetObject) => Promise<string>;
   readonly log: (entry: Readonly<Record<string, unknown>>) => void;
@@ -85,14 +90,15 @@ export async function handleProvisionerEvent(
     return { status: 'SUCCESS', physicalResourceId: envelope.PhysicalResourceId, data: NO_CHANGE };
   }
 
-  let credentials: MasterCredentials | undefined;
+  let login: DatabaseLogin | undefined;
   try {
     const event = parseProvisionerEvent(rawEvent);
     const plan = planEvent(event, await declaredUserSets(event, dependencies.readUserSetObject, progress), log);
     Object.assign(context, { physicalResourceId: plan.successId });
     const { properties } = plan;
+    const loginChoice = provisionerLoginOf(properties);
     // Refuse a bad declaration before reading the secret or connecting (again against the live engine later).
-    validateUserSpecs(plan.desired, { engine: properties.Engine });
+    validateUserSpecs(plan.desired, { engine: properties.Engine, ...(loginChoice.kind === 'iam-admin' ? { adminUsername: loginChoice.username } : {}) });
     // The set deployed before: names only (it may predate today's grant rules, and the planner only removes from it).
     validateUserSpecs(plan.previous, { engine: properties.Engine, declaredBefore: true }, 'previousUsers');
     log({
@@ -101,14 +107,16 @@ export async function handleProvisionerEvent(
       endpoint: properties.Endpoint,
       port: properties.Port,
       engine: properties.Engine,
+      login: loginChoice.kind,
+      ...(loginChoice.kind === 'iam-admin' ? { adminUser: loginChoice.username } : {}),
       users: plan.desired.length,
       previousUsers: plan.previous.length,
     });
     const isDelete = plan.operation === 'remove';
 
-    progress.stage = `reading the master secret ${properties.MasterSecretArn} from Secrets Manager`;
+    if (loginChoice.kind === 'master-secret') progress.stage = `reading the master secret ${loginChoice.secretArn} from Secrets Manager`;
     try {
-      credentials = await readMasterSecret(properties.MasterSecretArn, dependencies.secretsManager);
+      login = await openDatabaseLogin(loginChoice, { hostname: properties.Endpoint, port: properties.Port }, dependencies);
     } catch (error) {
       if (isDelete && error instanceof MasterSecretError && error.failure === 'not-found') {
         log({ event: 'decision', decision: 'skip-delete', reason: 'the master secret no longer exists, so neither does a database to remove users from' });
@@ -117,15 +125,18 @@ export async function handleProvisionerEvent(
       throw error;
     }
 
-    progress.stage = `connecting to ${properties.Endpoint}:${properties.Port} as the master user`;
+    if (login.passwordIsIamToken) progress.stage = `signing an IAM auth token for ${login.description}`;
+    const password = await login.password();
+    progress.stage = `connecting to ${properties.Endpoint}:${properties.Port} as ${login.description}`;
     let connection: Connection;
     try {
       connection = await connectAsMaster({
         host: properties.Endpoint,
         port: properties.Port,
-        user: credentials.username,
-        password: credentials.password,
-        ca: dependencies.extraCaPem === undefined ? awsCaBundle.ca : [...awsCaBundle.ca, dependencies.extraCaPem],
+        user: login.username,
+        password,
+        passwordIsIamToken: login.passwordIsIamToken,
+        ca: trustedCa(dependencies),
         retryForMs: connectRetryMs(dependencies, isDelete),
         stallTimeoutMs: dependencies.stallTimeoutMs,
       });
@@ -138,13 +149,13 @@ export async function handleProvisionerEvent(
     }
     progress.connection = connection;
     try {
-      return await converge(connection, plan, credentials, progress, log, dependencies);
+      return await converge(connection, plan, login, progress, log, dependencies);
     } finally {
       progress.connection = undefined;
       await connection.end().catch(() => connection.destroy());
     }
   } catch (error) {
-    const safe = ProvisionerError.from(error, [credentials?.password]);
+    const safe = ProvisionerError.from(error, login?.secrets ?? []);
     log({ event: 'failed', code: safe.code, message: safe.message, stage: progress.stage });
     return { status: 'FAILED', physicalResourceId: progress.failurePhysicalId, reason: `${safe.message} [${safe.code}]` };
   }
@@ -215,7 +226,7 @@ function planEvent(event: ProvisionerEvent, sets: DeclaredUserSets, log: (entry:
 async function converge(
   connection: Connection,
   plan: EventPlan,
-  credentials: MasterCredentials,
+  login: DatabaseLogin,
   progress: ProvisionerProgress,
   log: (entry: Readonly<Record<string, unknown>>) => void,
   dependencies: ProvisionerDependencies,
@@ -229,7 +240,8 @@ async function converge(
       desired: plan.desired,
       previous: plan.previous,
       operation: plan.operation,
-      masterUsername: credentials.username,
+      // The planner never touches the account it runs as: the master, or the IAM admin standing in for it.
+      masterUsername: login.username,
       onPlanned: (made) => {
         planned = made;
         if (plan.firstOnDatabase && plan.event.RequestType === 'Create') {
@@ -257,13 +269,14 @@ async function converge(
     if (plan.firstOnDatabase && !progress.abandoned) {
       const undone = await undoFailedCreate(error, {
         connection,
-        reconnect: () =>
+        reconnect: async () =>
           connectAsMaster({
             host: properties.Endpoint,
             port: properties.Port,
-            user: credentials.username,
-            password: credentials.password,
-            ca: dependencies.extraCaPem === undefined ? awsCaBundle.ca : [...awsCaBundle.ca, dependencies.extraCaPem],
+            user: login.username,
+            password: await login.password(),
+            passwordIsIamToken: login.passwordIsIamToken,
+            ca: trustedCa(dependencies),
             retryForMs: 5_000,
             connectTimeoutMs: 5_000,
             stallTimeoutMs: 10_000,
@@ -276,6 +289,11 @@ async function converge(
     }
     throw error;
   }
+}
+
+/** The Amazon RDS CA bundle, and the extra CA of a server that is not RDS (the emulator) when given. */
+function trustedCa(dependencies: ProvisionerDependencies): string[] {
+  return dependencies.extraCaPem === undefined ? awsCaBundle.ca : [...awsCaBundle.ca, dependencies.extraCaPem];
 }
 
 /** Connection retries stop in time to leave room for the work itself before the deadline. */

@@ -10,6 +10,8 @@ import type { CloudFormationResponse } from './cloudformation-response';
  *   RDS such as the local emulator. Unset in real deployments.
  * - `RDS_IAM_CONNECT_RETRY_MS`: how long to retry the first connection (default 60 s; 10 s on Delete).
  * - `RDS_IAM_STALL_TIMEOUT_MS`: how long a connected server may stay silent mid-statement (default 30 s).
+ * - `AWS_REGION` and the role's credentials (`AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN`), set by
+ *   Lambda: what an IAM admin user's token is signed with, when the properties name one (`AdminIamUsername`).
  */
 
 /**

@@ -2,6 +2,7 @@ import { createSecretsManagerClient } from '../../lib/provisioning/master-secret
 import type { UserSetObject } from '../../lib/contracts/provisioner/user-set-object';
 import { answerCloudFormation, LambdaContext } from './answer-cloudformation';
 import type { CloudFormationResponse } from './cloudformation-response';
+import type { AdminTokenRequest } from './database-login';
 
 /**
  * Everything the provisioner runs, behind the one lazy boundary of `index.ts`: the handler's event parsing,
@@ -24,6 +25,16 @@ function readUserSetObject(location: UserSetObject): Promise<string> {
   return objectReader.then((read) => read(location));
 }
 
+/**
+ * Signs the IAM admin user's token with this function's role credentials (the environment's AWS_ACCESS_KEY_ID,
+ * AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN), for AWS_REGION: the Lambda runs in the database's region. The signer
+ * is loaded with the first token; a provisioner logging in with the master secret never loads it.
+ */
+async function signAdminToken(request: AdminTokenRequest): Promise<string> {
+  const { generateAuthToken } = await import('../../lib/client/iam-token-provider');
+  return generateAuthToken({ ...request, region: process.env.AWS_REGION || undefined });
+}
+
 /** One JSON line per entry; CloudWatch Logs Insights can query the fields. */
 function logJsonLine(entry: Readonly<Record<string, unknown>>): void {
   console.log(JSON.stringify(entry));
@@ -38,6 +49,7 @@ function millisecondsFromEnvironment(name: string): number | undefined {
 export function provisionDatabaseUsers(event: unknown, context: LambdaContext): Promise<CloudFormationResponse> {
   return answerCloudFormation(event, context, {
     secretsManager,
+    signAdminToken,
     readUserSetObject,
     log: logJsonLine,
     extraCaPem: process.env.RDS_IAM_EXTRA_CA_PEM || undefined,

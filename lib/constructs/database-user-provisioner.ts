@@ -12,10 +12,12 @@ import { PROVISIONER_RESOURCE_TYPE, ProvisionerProperty, encodeUserSpecs } from 
 import { USER_SET_OBJECT_EXTENSION, userSetDigest, type UserSetObject } from '../contracts/provisioner/user-set-object';
 import type { DatabaseUserSpec } from '../users/database-user-spec';
 import { checkUserDeclarations, declaredSpecOf, describeProblems, UserSpecValidationError, ValidatedUser } from '../users/validate-user-specs';
+import { checkProvisionerAdminUser, ProvisionerAdminUser } from './provisioner-admin-user';
+import { databaseKeyOf, grantConnectMerged } from './connect-grants';
 import { newBundledHandler } from './bundled-handler';
 import { chooseUserSetDelivery, defaultMemorySizeMb, defaultTimeoutSeconds, provisionerCapacityProblems, type UserSetDelivery } from './provisioner-capacity';
 import { IamDatabaseDeclarationError } from './declaration-error';
-import type { IIamAuthDatabase } from './iam-auth-database';
+import { databaseUserArn, type IIamAuthDatabase } from './iam-auth-database';
 import { ProvisionerNetwork } from './provisioner-network';
 
 export interface DatabaseUserProvisionerProps {
@@ -27,8 +29,18 @@ export interface DatabaseUserProvisionerProps {
    */
   readonly vpcSubnets?: SubnetSelection;
   /**
-   * Create a Secrets Manager interface endpoint for the Lambda. Turn it off when the VPC already has one.
-   * @default - true when the selected subnets are isolated, false when they have egress
+   * Log in as this existing IAM admin user instead of the master: the Lambda signs an IAM auth token for it with its
+   * own role, which gets `rds-db:connect` on exactly `dbuser:<the database's resource id>/<iamUsername>` and no access
+   * to the master secret (nor a Secrets Manager endpoint or HTTPS egress for it: signing is local). The platform team
+   * creates the user once, as master (see the README, "The provisioner as an IAM admin user"). No declared user may
+   * be named like it.
+   * @default - the master user, with the password from `database.masterSecret`
+   */
+  readonly adminUser?: ProvisionerAdminUser;
+  /**
+   * Create a Secrets Manager interface endpoint for the Lambda. Turn it off when the VPC already has one. Not with
+   * `adminUser`, which reads no secret.
+   * @default - true when the selected subnets are isolated, false when they have egress; never with `adminUser`
    */
   readonly createSecretsManagerEndpoint?: boolean;
   /**
@@ -81,11 +93,13 @@ function answerTimeoutSeconds(timeoutSeconds: number): number {
  */
 export class DatabaseUserProvisioner extends Construct {
   public readonly database: IIamAuthDatabase;
-  /** The Lambda that runs `CREATE USER`, `GRANT` and `REVOKE` with the master user. */
+  /** The Lambda that runs `CREATE USER`, `GRANT` and `REVOKE` as the master user (or the IAM admin user). */
   public readonly handler: LambdaFunction;
   public readonly network: ProvisionerNetwork;
   /** The custom resource whose properties hold the user set; users depend on it. */
   public readonly customResource: CustomResource;
+  /** The IAM admin user the Lambda logs in as instead of the master, when `adminUser` is given. */
+  public readonly adminUsername?: string;
   /** The S3 file asset holding the set, when it travels in an object (made when aspects run). */
   public userSetAsset?: Asset;
   private readonly declaredUsers = new Map<string, { readonly user: ValidatedUser; readonly declaredBy: IConstruct }>();
@@ -96,6 +110,7 @@ export class DatabaseUserProvisioner extends Construct {
     super(scope, id);
     const { database } = props;
     this.database = database;
+    this.adminUsername = checkProvisionerAdminUser(this, props);
     const vpcSubnets = props.vpcSubnets ?? database.vpcSubnets;
     // Sized from the whole set, known only once every user is declared: resolved at synth.
     const timeoutSeconds = (): number => props.timeout?.toSeconds() ?? defaultTimeoutSeconds(this.userSpecs);
@@ -104,6 +119,7 @@ export class DatabaseUserProvisioner extends Construct {
     this.network = new ProvisionerNetwork(this, 'Network', {
       database,
       vpcSubnets,
+      reachSecretsManager: this.adminUsername === undefined,
       createSecretsManagerEndpoint: props.createSecretsManagerEndpoint,
     });
     this.handler = newBundledHandler(this, 'Handler', {
@@ -117,8 +133,13 @@ export class DatabaseUserProvisioner extends Construct {
     });
     // Sized from the whole set too: an Update holds the new and the old set in memory.
     (this.handler.node.defaultChild as CfnFunction).memorySize = Lazy.number({ produce: () => defaultMemorySizeMb(this.encodedUserSet()) });
-    // GetSecretValue and DescribeSecret on this one secret (and decrypt with its key when it has its own).
-    database.masterSecret.grantRead(this.handler);
+    if (this.adminUsername === undefined) {
+      // GetSecretValue and DescribeSecret on this one secret (and decrypt with its key when it has its own).
+      database.masterSecret.grantRead(this.handler);
+    } else {
+      // Signs the admin's tokens: connect as that one user of this one database, and nothing else.
+      grantConnectMerged(this.handler, databaseKeyOf(database.resourceId), this.adminUsername, databaseUserArn(database, this.adminUsername), this);
+    }
 
     // The handler answers CloudFormation itself rather than through the Provider framework: the framework answers
     // the rollback Delete of a failed Create alone (its CREATE_FAILED marker), which would leave that Create's users
@@ -128,7 +149,9 @@ export class DatabaseUserProvisioner extends Construct {
       resourceType: PROVISIONER_RESOURCE_TYPE,
       serviceTimeout: Duration.seconds(Lazy.number({ produce: () => answerTimeoutSeconds(timeoutSeconds()) })),
       properties: {
-        [ProvisionerProperty.MasterSecretArn]: database.masterSecret.secretArn,
+        ...(this.adminUsername === undefined
+          ? { [ProvisionerProperty.MasterSecretArn]: database.masterSecret.secretArn }
+          : { [ProvisionerProperty.AdminIamUsername]: this.adminUsername }),
         [ProvisionerProperty.DatabaseResourceId]: database.resourceId,
         [ProvisionerProperty.Endpoint]: database.endpoint,
         [ProvisionerProperty.Port]: Tokenization.stringifyNumber(database.port),
@@ -180,6 +203,7 @@ export class DatabaseUserProvisioner extends Construct {
       engine: this.database.engine,
       engineVersion: this.database.engineVersion,
       masterUsername: this.database.masterUsername,
+      adminUsername: this.adminUsername,
       otherFields,
     });
     if (!checked.ok) {

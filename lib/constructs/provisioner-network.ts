@@ -18,7 +18,13 @@ export interface ProvisionerNetworkProps {
   /** Subnets the provisioner runs in. */
   readonly vpcSubnets: SubnetSelection;
   /**
-   * Create a Secrets Manager interface endpoint (private DNS) in `vpcSubnets`.
+   * The Lambda reads the master secret. Without it (an IAM admin user signs its own tokens) there is no endpoint and
+   * no HTTPS egress for Secrets Manager.
+   * @default true
+   */
+  readonly reachSecretsManager?: boolean;
+  /**
+   * Create a Secrets Manager interface endpoint (private DNS) in `vpcSubnets`, when it reaches Secrets Manager.
    * @default - true when every selected subnet is isolated (no route to the internet), false otherwise
    */
   readonly createSecretsManagerEndpoint?: boolean;
@@ -26,7 +32,7 @@ export interface ProvisionerNetworkProps {
 
 /**
  * Where the provisioner Lambda may talk to: the database port of the database's security groups, HTTPS to
- * Secrets Manager, and (for a user set in an S3 object) HTTPS to S3. Nothing else: the security group allows no
+ * Secrets Manager (unless it logs in as an IAM admin user), and (for a user set in an S3 object) HTTPS to S3. Nothing else: the security group allows no
  * other egress.
  */
 export class ProvisionerNetwork extends Construct {
@@ -44,16 +50,18 @@ export class ProvisionerNetwork extends Construct {
     const { database, vpcSubnets } = props;
     this.database = database;
     this.vpcSubnets = vpcSubnets;
+    const reachSecretsManager = props.reachSecretsManager ?? true;
     this.securityGroup = new SecurityGroup(this, 'SecurityGroup', {
       vpc: database.vpc,
       allowAllOutbound: false,
-      description: `rds-iam-mysql user provisioner of ${database.displayName}: database port and Secrets Manager only`,
+      description: `rds-iam-mysql user provisioner of ${database.displayName}: database port${reachSecretsManager ? ' and Secrets Manager' : ''} only`,
     });
     // Adds the ingress rule on the database's security groups and the matching egress rule on ours.
     database.connections.allowDefaultPortFrom(this.securityGroup, 'rds-iam-mysql user provisioner');
 
-    const createEndpoint = props.createSecretsManagerEndpoint ?? selectionIsIsolated(database, vpcSubnets);
-    this.httpsEgressToAnyAddress = !createEndpoint;
+    const createEndpoint = reachSecretsManager && (props.createSecretsManagerEndpoint ?? selectionIsIsolated(database, vpcSubnets));
+    this.httpsEgressToAnyAddress = reachSecretsManager && !createEndpoint;
+    // An IAM admin's token is signed in the Lambda, without any AWS request: then the database port is all it needs.
     if (createEndpoint) {
       this.secretsManagerEndpoint = new InterfaceVpcEndpoint(this, 'SecretsManagerEndpoint', {
         vpc: database.vpc,
@@ -64,7 +72,7 @@ export class ProvisionerNetwork extends Construct {
         open: false,
       });
       this.secretsManagerEndpoint.connections.allowDefaultPortFrom(this.securityGroup, 'rds-iam-mysql user provisioner');
-    } else {
+    } else if (reachSecretsManager) {
       // Through a NAT gateway or an endpoint the VPC already has: the destination address is not known here.
       this.securityGroup.addEgressRule(Peer.anyIpv4(), Port.tcp(443), 'Secrets Manager API (HTTPS)');
     }

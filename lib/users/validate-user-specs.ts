@@ -43,6 +43,12 @@ export interface UserValidationContext {
    */
   readonly masterUsername?: string;
   /**
+   * The IAM admin user the provisioner logs in as instead of the master (`DatabaseUserProvisioner`'s `adminUser`),
+   * which must never be declared either: the provisioner would change or drop the account it acts as.
+   * @default - none: the provisioner logs in as the master
+   */
+  readonly adminUsername?: string;
+  /**
    * The set was declared by an earlier deploy (CloudFormation's old properties, the deployed template). The planner
    * takes only names and removal policies from it, so the least-privilege rules are not applied again: a deploy that
    * removes a grant they now refuse must be able to run. Reserved names and the master user are still refused.
@@ -62,7 +68,7 @@ export type UserSetCheck =
   | { readonly ok: false; readonly problems: UserSpecProblem[] };
 
 /** Problems with a user name, empty when it is acceptable. */
-export function usernameProblems(username: string, context: Pick<UserValidationContext, 'masterUsername'> = {}): string[] {
+export function usernameProblems(username: string, context: Pick<UserValidationContext, 'masterUsername' | 'adminUsername'> = {}): string[] {
   if (username.length === 0) return ['a user name is required'];
   const problems: string[] = [];
   if (username.length > MAX_USERNAME_LENGTH) {
@@ -73,6 +79,9 @@ export function usernameProblems(username: string, context: Pick<UserValidationC
   if (reserved !== undefined) problems.push(`${reserved}: never created, adopted, granted to or dropped by this project; choose another name`);
   if (context.masterUsername !== undefined && username.toLowerCase() === context.masterUsername.toLowerCase()) {
     problems.push('is the master user of this database, which must keep its password; choose another name');
+  }
+  if (context.adminUsername !== undefined && username.toLowerCase() === context.adminUsername.toLowerCase()) {
+    problems.push('is the IAM admin user the provisioner logs in as, which it never creates, changes or drops; choose another name');
   }
   return problems;
 }

@@ -42,6 +42,8 @@ export interface ProvisionerFixture {
   properties(users: readonly DatabaseUserSpec[]): Record<string, string>;
   /** Logs in as an IAM user with a fresh token over TLS; the caller ends the connection. */
   loginAs(username: string): Promise<Connection>;
+  /** Whether the IAM user can log in now (a token over TLS). */
+  canLogIn(username: string): Promise<boolean>;
   /** Runs one statement as the user: `allowed`, `denied`, or the error code when the failure is something else. */
   attempt(username: string, sql: string): Promise<string>;
   stop(): Promise<void>;
@@ -117,6 +119,14 @@ export async function startProvisionerFixture(engine: EmulatorEngine): Promise<P
         ...(requestType === 'Update' ? { OldResourceProperties: properties(oldUsers ?? []) } : {}),
       }),
     loginAs,
+    canLogIn: async (username) => {
+      try {
+        await (await loginAs(username)).end();
+        return true;
+      } catch {
+        return false;
+      }
+    },
     attempt: async (username, sql) => {
       const connection = await loginAs(username);
       try {

@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { isTcpPort } from '../../client/host-and-port';
 import { RdsIamError } from '../../errors/rds-iam-error';
 import { parseSecretArn } from '../../provisioning/secret-arn';
+import { usernameProblems } from '../../users/validate-user-specs';
+import { LOGIN_CHOICE_PROBLEM } from './provisioner-login';
 import { ProvisionerProperty } from './provisioner-properties';
 import { userSetObjectSchema } from './user-set-object';
 
@@ -25,12 +27,20 @@ const secretArnSchema = z.string().superRefine((arn, context) => {
   if ('problem' in parsed) context.addIssue({ code: z.ZodIssueCode.custom, message: `must be a Secrets Manager secret ARN: it ${parsed.problem}` });
 });
 
+/** A database user name the project may use (the same rules as a declared user's), quoting at most 64 characters. */
+const adminUsernameSchema = z.string().superRefine((username, context) => {
+  for (const problem of usernameProblems(username)) {
+    context.addIssue({ code: z.ZodIssueCode.custom, message: `${JSON.stringify(username.slice(0, 64))}: ${problem}` });
+  }
+});
+
 /** `cluster-` + the cluster resource id, or `db-` + the instance's DbiResourceId, as RDS issues them. */
 const DATABASE_RESOURCE_ID = /^(cluster|db)-[A-Za-z0-9]{1,64}$/;
 
 export const provisionerPropertiesSchema = z
   .object({
-    [ProvisionerProperty.MasterSecretArn]: secretArnSchema,
+    [ProvisionerProperty.MasterSecretArn]: secretArnSchema.optional(),
+    [ProvisionerProperty.AdminIamUsername]: adminUsernameSchema.optional(),
     [ProvisionerProperty.DatabaseResourceId]: z.string().regex(DATABASE_RESOURCE_ID, 'must be an RDS resource id: cluster-… or db-…'),
     [ProvisionerProperty.Endpoint]: z.string().regex(HOST_NAME, 'must be a DNS host name'),
     [ProvisionerProperty.Port]: portSchema,
@@ -39,6 +49,10 @@ export const provisionerPropertiesSchema = z
     [ProvisionerProperty.UsersObject]: userSetObjectSchema.optional(),
   })
   .superRefine((properties, context) => {
+    // Exactly one login: both would leave it unclear whom the Lambda acts as, neither gives it no way in.
+    if ((properties.MasterSecretArn === undefined) === (properties.AdminIamUsername === undefined)) {
+      context.addIssue({ code: z.ZodIssueCode.custom, path: [ProvisionerProperty.MasterSecretArn], message: LOGIN_CHOICE_PROBLEM });
+    }
     // Exactly one home for the set: both would leave it unclear which one is meant, neither is no declaration.
     if ((properties.Users === undefined) === (properties.UsersObject === undefined)) {
       context.addIssue({

@@ -11,11 +11,19 @@ export const PROVISIONER_RESOURCE_TYPE = 'Custom::RdsIamDatabaseUsers';
  * The contract between the `DatabaseUserProvisioner` construct and the provisioner Lambda: the custom resource's
  * property names and the wire form of the user set. Both sides import this module, so they cannot drift apart.
  *
- * No secret ever travels here: only the master secret's ARN.
+ * No secret ever travels here: only the master secret's ARN, or the name of the IAM admin user.
  */
 export const ProvisionerProperty = {
-  /** ARN of the Secrets Manager secret holding `username` and `password` of the master user. */
+  /**
+   * ARN of the Secrets Manager secret holding `username` and `password` of the master user; absent when
+   * `AdminIamUsername` is given.
+   */
   MasterSecretArn: 'MasterSecretArn',
+  /**
+   * The database user the provisioner logs in as with an IAM auth token its own role signs, instead of the master
+   * (no secret read at all); absent when `MasterSecretArn` is given. See `provisioner-login.ts`.
+   */
+  AdminIamUsername: 'AdminIamUsername',
   /**
    * The database's identity: the cluster resource id (`cluster-…`) or the instance's DbiResourceId (`db-…`). The
    * physical id follows it, so reaching the same database by another name never replaces the resource.
@@ -37,7 +45,8 @@ export const ProvisionerProperty = {
 
 /** What the Lambda receives in `ResourceProperties` (CloudFormation passes every scalar as a string). */
 export interface ProvisionerProperties {
-  readonly [ProvisionerProperty.MasterSecretArn]: string;
+  readonly [ProvisionerProperty.MasterSecretArn]?: string;
+  readonly [ProvisionerProperty.AdminIamUsername]?: string;
   readonly [ProvisionerProperty.DatabaseResourceId]: string;
   readonly [ProvisionerProperty.Endpoint]: string;
   readonly [ProvisionerProperty.Port]: string;

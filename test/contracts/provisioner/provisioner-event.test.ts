@@ -1,6 +1,8 @@
 import { encodeUserSpecs } from '../../../lib/contracts/provisioner/provisioner-properties';
 import { checkUserSetDigest, userSetDigest, userSetSourceOf } from '../../../lib/contracts/provisioner/user-set-object';
 import { parseProvisionerEvent, parseRequestEnvelope, ProvisionerEventError } from '../../../lib/contracts/provisioner/provisioner-event';
+import { provisionerLoginOf } from '../../../lib/contracts/provisioner/provisioner-login';
+import { physicalResourceId } from '../../../lib/contracts/provisioner/provisioner-physical-id';
 import {
   ASSET_BUCKET,
   CDK_GENERATED_SECRET_ARN,
@@ -119,6 +121,52 @@ describe('where the properties keep the user set', () => {
     const encoded = encodeUserSpecs([]);
     expect(() => checkUserSetDigest(encoded, object)).not.toThrow();
     expect(() => checkUserSetDigest(`${encoded} `, object)).toThrow(/was replaced after synth/);
+  });
+});
+
+describe('how the provisioner logs in: the master secret or an IAM admin user, exactly one', () => {
+  const { MasterSecretArn: _secret, ...withoutLogin } = properties;
+  const create = (resourceProperties: Record<string, unknown>) => parseProvisionerEvent({ ...common, RequestType: 'Create', ResourceProperties: resourceProperties });
+
+  it('still parses an event of an earlier version, which names the master secret only', () => {
+    // Act
+    const parsed = create(properties).ResourceProperties;
+
+    // Assess
+    expect(provisionerLoginOf(parsed)).toEqual({ kind: 'master-secret', secretArn: RDS_MANAGED_CLUSTER_SECRET_ARN });
+  });
+
+  it('takes an IAM admin user instead, on Create, Update (old properties with the secret) and Delete', () => {
+    // Prepare
+    const withAdmin = { ...withoutLogin, AdminIamUsername: 'users_admin' };
+
+    // Act
+    const created = create(withAdmin);
+    const updated = parseProvisionerEvent({
+      ...common, RequestType: 'Update', PhysicalResourceId: physicalResourceId(CLUSTER_RESOURCE_ID), ResourceProperties: withAdmin, OldResourceProperties: properties,
+    });
+    const deleted = parseProvisionerEvent({ ...common, RequestType: 'Delete', PhysicalResourceId: physicalResourceId(CLUSTER_RESOURCE_ID), ResourceProperties: withAdmin });
+
+    // Assess
+    expect(provisionerLoginOf(created.ResourceProperties)).toEqual({ kind: 'iam-admin', username: 'users_admin' });
+    expect(updated.RequestType === 'Update' && provisionerLoginOf(updated.OldResourceProperties)).toEqual({ kind: 'master-secret', secretArn: RDS_MANAGED_CLUSTER_SECRET_ARN });
+    expect(provisionerLoginOf(deleted.ResourceProperties)).toEqual({ kind: 'iam-admin', username: 'users_admin' });
+  });
+
+  it.each([
+    ['both the secret and an admin', { ...properties, AdminIamUsername: 'users_admin' }, 'ResourceProperties.MasterSecretArn: name how the provisioner logs in with exactly one of MasterSecretArn (the master secret) or AdminIamUsername (an IAM admin user)'],
+    ['neither', withoutLogin, 'ResourceProperties.MasterSecretArn: name how the provisioner logs in with exactly one of MasterSecretArn'],
+    ['an admin name with a quote', { ...withoutLogin, AdminIamUsername: "admin'--" }, `ResourceProperties.AdminIamUsername: "admin'--": may contain only ASCII letters, digits, _ and $`],
+    ['an admin name longer than MySQL allows', { ...withoutLogin, AdminIamUsername: 'a'.repeat(100) }, `"${'a'.repeat(64)}": must be at most 32 characters (it has 100)`],
+    ['an account RDS keeps for itself', { ...withoutLogin, AdminIamUsername: 'rdsadmin' }, '"rdsadmin": is the account RDS manages the database with: never created, adopted, granted to or dropped by this project'],
+    ['an empty admin name', { ...withoutLogin, AdminIamUsername: '' }, 'ResourceProperties.AdminIamUsername: "": a user name is required'],
+  ])('refuses %s, naming the field and the fix', (_case, resourceProperties, message) => {
+    expect(() => create(resourceProperties)).toThrow(ProvisionerEventError);
+    expect(() => create(resourceProperties)).toThrow(message);
+  });
+
+  it('reads no login from properties that name none (a caller that skipped the schema)', () => {
+    expect(() => provisionerLoginOf({})).toThrow(/exactly one of MasterSecretArn \(the master secret\) or AdminIamUsername/);
   });
 });
 
