@@ -30,6 +30,8 @@ export interface DeclaredDatabase {
   /** A master secret the declaration names (an existing database's); otherwise the RDS-managed one is looked up. */
   readonly masterSecretArn?: string;
   readonly masterUsername?: string;
+  /** The IAM admin user the stack's provisioner logs in as (`adminUser`), instead of the master. */
+  readonly adminIamUsername?: string;
   /** The stack's RDS Proxy, when it has one with a literal name. */
   readonly proxy?: DeclaredProxy;
 }
@@ -131,6 +133,7 @@ export function declaredDatabaseOfTemplate(
     engine: engine === 'mysql' || engine === 'mariadb' ? engine : undefined,
     lookup: databaseLookupOf(resources, where),
     masterSecretArn,
+    adminIamUsername: literal(provisioner?.Properties?.[ProvisionerProperty.AdminIamUsername]),
     masterUsername: resources.map((resource) => literal(resource.Properties?.MasterUsername)).find((name) => name !== undefined),
     proxy: declaredProxyOf(template, where.origin),
   };

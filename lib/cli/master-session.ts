@@ -42,7 +42,7 @@ export async function openMasterSession(flags: MasterSessionFlags, context: CliC
     servername: target.endpointHost,
     user: credentials.username,
     password: credentials.password,
-    passwordIsIamToken: flags.adminIam === true,
+    passwordIsIamToken: credentials.iamToken,
     ca: await readCaFlag(flags.ca),
     retryForMs: 0,
   });
@@ -54,8 +54,10 @@ async function masterCredentials(
   target: DatabaseTarget,
   declared: DeclaredDatabase,
   context: CliContext,
-): Promise<{ username: string; password: string }> {
-  if (flags.adminIam === true) return adminIamToken(flags, target);
+): Promise<{ username: string; password: string; iamToken: boolean }> {
+  // The stack's provisioner logs in as an IAM admin: so do plan and apply, unless told to use a password.
+  const declaredAdmin = declared.adminIamUsername !== undefined && flags.passwordEnv === undefined && flags.secretArn === undefined;
+  if (flags.adminIam === true || declaredAdmin) return adminIamToken(flags, target, declared);
   if (flags.passwordEnv !== undefined) {
     const password = context.env[flags.passwordEnv];
     if (password === undefined || password === '') {
@@ -65,7 +67,7 @@ async function masterCredentials(
     if (username === undefined) {
       throw new CliFailure('RDS_IAM_CLI_NO_MASTER_USER', 'which master user? give --admin-user <name> with --password-env');
     }
-    return { username, password };
+    return { username, password, iamToken: false };
   }
   const secretArn = flags.secretArn ?? target.masterUserSecretArn ?? declared.masterSecretArn;
   if (secretArn === undefined) {
@@ -78,24 +80,26 @@ async function masterCredentials(
   }
   const { readMasterSecret } = await import('../provisioning/master-secret');
   const secret = await readMasterSecret(secretArn, await context.createSecretsManagerClient(target.region, flags.profile));
-  return { username: flags.adminUser ?? secret.username, password: secret.password };
+  return { username: flags.adminUser ?? secret.username, password: secret.password, iamToken: false };
 }
 
-/** `--admin-iam`: the admin user named by `--admin-user`, and an IAM token for it signed for the database's endpoint. */
-async function adminIamToken(flags: MasterSessionFlags, target: DatabaseTarget): Promise<{ username: string; password: string }> {
+/**
+ * `--admin-iam`, or a stack whose provisioner logs in as an IAM admin: that user (`--admin-user`, else the stack's),
+ * and an IAM token for it signed for the database's endpoint.
+ */
+async function adminIamToken(
+  flags: MasterSessionFlags,
+  target: DatabaseTarget,
+  declared: DeclaredDatabase,
+): Promise<{ username: string; password: string; iamToken: true }> {
   if (flags.passwordEnv !== undefined || flags.secretArn !== undefined) {
     throw new CliFailure('RDS_IAM_CLI_USAGE', '--admin-iam logs in with an IAM token: give it without --password-env and --secret-arn');
   }
-  if (flags.adminUser === undefined) {
+  const username = flags.adminUser ?? declared.adminIamUsername;
+  if (username === undefined) {
     throw new CliFailure('RDS_IAM_CLI_NO_MASTER_USER', 'which admin user? give --admin-user <name> with --admin-iam (an IAM user that may create users and grant)');
   }
   const { generateAuthToken } = await import('../client/iam-token-provider');
-  const token = await generateAuthToken({
-    hostname: target.endpointHost,
-    port: target.endpointPort,
-    username: flags.adminUser,
-    region: target.region,
-    profile: flags.profile,
-  });
-  return { username: flags.adminUser, password: token };
+  const token = await generateAuthToken({ hostname: target.endpointHost, port: target.endpointPort, username, region: target.region, profile: flags.profile });
+  return { username, password: token, iamToken: true };
 }

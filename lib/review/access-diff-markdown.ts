@@ -62,6 +62,7 @@ function databaseSection(db: DatabaseDiff): string[] {
       ...(db.engineChange ? [`engine: ${text(db.engineChange.from)} → ${text(db.engineChange.to)}`] : []),
       ...(db.endpointChange ? [`endpoint: ${code(db.endpointChange.from)} → ${code(db.endpointChange.to)}`] : []),
       ...(db.resourceIdChange ? [`resource id: ${code(db.resourceIdChange.from)} → ${code(db.resourceIdChange.to)} (a new database)`] : []),
+      ...(db.provisionerLoginChange ? [`provisioner logs in as: ${text(db.provisionerLoginChange.from)} → ${text(db.provisionerLoginChange.to)}`] : []),
       ...db.userChanges.flatMap(otherUserChanges),
     ]),
   ];

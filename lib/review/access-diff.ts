@@ -36,6 +36,8 @@ export interface DatabaseDiff {
   readonly engineChange?: Change<string>;
   readonly endpointChange?: Change<string>;
   readonly resourceIdChange?: Change<string>;
+  /** Whom the provisioner logs in as (the master with its secret, or an IAM admin user). */
+  readonly provisionerLoginChange?: Change<string>;
   readonly usersAdded: readonly UserAccess[];
   /** Users that leave the declaration with `removalPolicy: drop`: the deploy drops them. */
   readonly usersDropped: readonly UserAccess[];
@@ -144,6 +146,7 @@ function diffDatabase(logicalId: string, base: DatabaseAccess | undefined, head:
     ...optionalChange('engineChange', base?.engine, head?.engine),
     ...optionalChange('endpointChange', base?.endpoint, head?.endpoint),
     ...optionalChange('resourceIdChange', base?.resourceId, head?.resourceId),
+    ...optionalChange('provisionerLoginChange', base?.provisionerLogin, head?.provisionerLogin),
     usersAdded,
     usersDropped: leaving.filter((user) => user.removalPolicy !== 'retain'),
     usersRetained: leaving.filter((user) => user.removalPolicy === 'retain'),
@@ -154,7 +157,7 @@ function diffDatabase(logicalId: string, base: DatabaseAccess | undefined, head:
     risks: risksOf(before, after, patternConnectsGained),
   };
   const changed =
-    base === undefined || head === undefined || diff.engineChange || diff.endpointChange || diff.resourceIdChange ||
+    base === undefined || head === undefined || diff.engineChange || diff.endpointChange || diff.resourceIdChange || diff.provisionerLoginChange ||
     usersAdded.length + leaving.length + userChanges.length + patternConnectsGained.length + patternConnectsLost.length > 0;
   return changed ? diff : undefined;
 }

@@ -26,6 +26,11 @@ export interface DatabaseAccess {
   readonly endpoint: string;
   /** Readable expression of the resource id in rds-db:connect ARNs, e.g. `GetAtt DatabaseB269D8BB.DBClusterResourceId`. */
   readonly resourceId: string;
+  /**
+   * Whom the provisioner logs in as, readable: the master user with the secret it reads, or an IAM admin user with
+   * the principals that may connect as it (its own role).
+   */
+  readonly provisionerLogin: string;
   readonly users: readonly UserAccess[];
   /** Principals allowed to connect as every user matching a pattern (`*`, `app_*`), users declared later included. */
   readonly patternConnects: readonly PatternConnect[];

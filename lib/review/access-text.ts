@@ -1,6 +1,7 @@
 import { IAM_AUTH_PLUGIN } from '../users/database-user-spec';
 import type { AccessModel, DatabaseAccess, GrantAccess, UserAccess } from './access-model';
 import type { AssessedFinding } from './warning-acknowledgement';
+import { plainConnectText } from './connect-text';
 
 /**
  * The access model as text for a snapshot a reviewer reads: one fact per line, in a fixed order, each line complete
@@ -26,9 +27,10 @@ function databaseLines(database: DatabaseAccess): string[] {
     `- engine: ${database.engine}`,
     `- endpoint: ${database.endpoint}`,
     `- resource id: ${database.resourceId}`,
+    `- provisioner logs in as: ${database.provisionerLogin}`,
     ...database.users.flatMap(userLines),
     ...database.patternConnects.map(
-      (connect) => `- any user named ${connect.usernamePattern}, declared or not: connect: ${connect.principal}${connect.via ? ` via ${connect.via}` : ''}`,
+      (connect) => `- any user named ${connect.usernamePattern}, declared or not: connect: ${plainConnectText(connect)}`,
     ),
   ];
 }
@@ -40,7 +42,7 @@ function userLines(user: UserAccess): string[] {
     `${at} on removal: ${user.removalPolicy === 'retain' ? 'retain (the user and its grants stay in the database)' : 'DROP USER'}`,
     `${at} same-named user of another plugin: ${user.adoptExistingUser ? 'adopted (converted to IAM, its privileges replaced)' : 'refused'}`,
     ...user.grants.map((grant) => `${at} grant ${formatPrivileges(grant)} ON ${grant.on}`),
-    ...user.connects.map((connect) => `${at} connect: ${connect.principal}${connect.via ? ` via ${connect.via}` : ''}`),
+    ...user.connects.map((connect) => `${at} connect: ${plainConnectText(connect)}`),
     ...user.optIns.map((optIn) => `${at} opt-in ${optIn.rule} for ${optIn.covers}: ${optIn.reason}`),
     ...user.findings.map((assessed) => `${at} ${formatFinding(assessed)}`),
     ...user.unneededAcknowledgements.map((acknowledgement) => `${at} acknowledges ${acknowledgement.id}, which no grant raises: remove it`),

@@ -7,6 +7,7 @@ import type { AccessModel, Connect, DatabaseAccess, OptIn, OtherConnectGrant, Pa
 import { broadGrantFindings, isAllPrivileges } from './broad-grant-rules';
 import { type SynthesizedTemplate, type TemplateResource, TemplateReadError, templateResources } from './cloudformation-template';
 import { type ConnectGrant, connectGrantsOf } from './connect-grants';
+import { plainConnectText } from './connect-text';
 import { databaseIdentity } from './database-identity';
 import { isIamPattern, matchesIamPattern } from './db-user-resource';
 import { renderExpression } from './intrinsic-expression';
@@ -71,14 +72,24 @@ function databaseAccess(
   const patternConnects: PatternConnect[] = routed
     .filter(({ grant }) => isIamPattern(grant.resource.username))
     .map(({ grant, connect }) => ({ ...connect, usernamePattern: grant.resource.username }));
+  const adminUsername = literalString(provisioner.properties[ProvisionerProperty.AdminIamUsername]);
+  const adminConnects = routed.filter(({ grant }) => adminUsername !== undefined && grant.resource.username === adminUsername);
   const unknownUsers = routed.filter(
-    ({ grant }) => !isIamPattern(grant.resource.username) && !users.some((user) => matchesIamPattern(grant.resource.username, user.username)),
+    ({ grant }) =>
+      !isIamPattern(grant.resource.username) &&
+      grant.resource.username !== adminUsername &&
+      !users.some((user) => matchesIamPattern(grant.resource.username, user.username)),
   );
   return {
     logicalId: provisioner.logicalId,
     engine,
     endpoint: renderExpression(provisioner.properties[ProvisionerProperty.Endpoint]),
     resourceId: identity.resourceId,
+    provisionerLogin:
+      adminUsername === undefined
+        ? `the master user, with the password of secret ${renderExpression(provisioner.properties[ProvisionerProperty.MasterSecretArn])}`
+        : `IAM user ${adminUsername} (no secret; never created, changed or dropped by it), with a token signed by: ` +
+          (sortConnects(adminConnects.map(({ connect }) => connect)).map(plainConnectText).join(', ') || 'no principal of this stack'),
     users,
     // A grant to a user name the provisioner does not declare still lets that principal in once someone creates it.
     patternConnects: sortConnects([...patternConnects, ...unknownUsers.map(({ grant, connect }) => ({ ...connect, usernamePattern: grant.resource.username }))]),
@@ -137,4 +148,9 @@ function connectKey(connect: Connect & { readonly usernamePattern?: string }): s
 
 function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** A property CloudFormation passes as it is written (a literal string), or undefined. */
+function literalString(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
 }

@@ -14,8 +14,12 @@ import { PASSWORD_VARIABLE, useMasterSession } from './master-session-fixture';
  * A stack none of this repository's environments declares: a consumer's own, built with the public constructs and
  * synthesized into a cloud assembly of its own. `plan` and `apply` read its users from the template alone.
  */
-function synthesizeConsumerStack(outdir: string, engine: EmulatorEngine): void {
-  const { app, provisioner } = databaseFixture({ outdir, kind: engine === 'mysql' ? 'aurora-mysql' : 'mariadb-instance' });
+function synthesizeConsumerStack(outdir: string, engine: EmulatorEngine, adminIamUsername?: string): void {
+  const { app, provisioner } = databaseFixture({
+    outdir,
+    kind: engine === 'mysql' ? 'aurora-mysql' : 'mariadb-instance',
+    ...(adminIamUsername === undefined ? {} : { provisioner: { adminUser: { iamUsername: adminIamUsername } } }),
+  });
   new IamDatabaseUser(provisioner, 'Checkout', { provisioner, username: 'checkout_api', grants: [{ privileges: ['SELECT', 'INSERT'], on: 'checkout.*' }] });
   new IamDatabaseUser(provisioner, 'Ledger', { provisioner, username: 'ledger_ro', grants: [{ privileges: ['SELECT'], on: 'ledger.*' }] });
   app.synth();
@@ -74,7 +78,7 @@ describeEachEngine('plan and apply on a stack from its template', (engine) => {
 describeEachEngine('plan and apply as an IAM admin user (--admin-iam): no password anywhere', (engine) => {
   const emulator = useEmulator({ engine });
   const admin = useMasterSession(emulator);
-  const ADMIN = 'rds_iam_admin';
+  const ADMIN = 'users_admin';
   let assembly: string;
   let restoreEnvironment: () => void;
 
@@ -118,6 +122,24 @@ describeEachEngine('plan and apply as an IAM admin user (--admin-iam): no passwo
     expect(applied).toMatchObject({ exitCode: 0, stdout: planned.stdout });
     expect(again).toMatchObject({ exitCode: 0, stdout: '' });
     expect(Number(created.n)).toBe(2);
+  });
+
+  it("logs in as the IAM admin a stack's provisioner names (adminUser), with no login flag at all", async () => {
+    // Prepare
+    const adminStack = mkdtempSync(join(tmpdir(), 'rds-iam-consumer-assembly-'));
+    synthesizeConsumerStack(adminStack, engine, ADMIN);
+
+    // Act
+    const planned = await runInProcess([
+      'plan', '--stack', 'Fixture', '--app', adminStack,
+      '--hostname', emulator().endpointHost, '--port', String(emulator().port), '--ca', emulator().caFile, '--region', emulator().region,
+    ]);
+    rmSync(adminStack, { recursive: true, force: true });
+
+    // Assess: applied by the first test, so nothing to do; a password login would have needed --password-env.
+    expect(planned.stderr).not.toContain('RDS_IAM');
+    expect(planned).toMatchObject({ exitCode: 0, stdout: '' });
+    expect(planned.stderr).toContain(`stack Fixture at localhost:${emulator().port}: no changes`);
   });
 
   it('says what a refused admin token needs, and refuses --admin-iam without --admin-user or with a password source', async () => {

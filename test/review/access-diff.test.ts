@@ -46,6 +46,21 @@ describe('rds-iam diff of two synthesized templates', () => {
     expect(markdown).toBe('## Database access: main → branch\n\nNo change in database access (1 stack compared).\n');
   });
 
+  it('shows the provisioner moving from the master secret to an IAM admin user, with the role that signs its token', () => {
+    const { diff, markdown } = diffTo({ ...BASE, adminIamUsername: 'users_admin' });
+
+    const database = onlyDatabaseDiff(diff);
+    expect(database.provisionerLoginChange).toEqual({
+      from: 'the master user, with the password of secret GetAtt DatabaseB269D8BB.MasterUserSecret.SecretArn',
+      to: expect.stringMatching(/^IAM user users_admin \(no secret; never created, changed or dropped by it\), with a token signed by: role ProvisionerHandlerServiceRole[0-9A-F]{8}$/),
+    });
+    // The admin is the provisioner's own login, not a user name some principal may connect as.
+    expect(database.patternConnectsGained).toEqual([]);
+    expect(database.usersAdded).toEqual([]);
+    // Markdown-escaped text (users\_admin).
+    expect(markdown).toContain('- provisioner logs in as: the master user, with the password of secret GetAtt DatabaseB269D8BB.MasterUserSecret.SecretArn → IAM user users\\_admin (no secret;');
+  });
+
   it('shows a privilege added to a user, as one line', () => {
     const { diff, markdown } = diffTo(changed('reporting_ro', { grants: [{ privileges: ['SELECT', 'DELETE'], on: 'orders.*' }] }));
 

@@ -19,6 +19,8 @@ export interface FixtureUser extends Omit<IamDatabaseUserProps, 'provisioner' | 
 export interface AccessFixtureDeclaration {
   readonly users: readonly FixtureUser[];
   readonly kind?: FixtureKind;
+  /** The provisioner's IAM admin user (`adminUser.iamUsername`); the master secret path without it. */
+  readonly adminIamUsername?: string;
   /** Anything else to declare in the stack (a proxy, a hand-written policy). */
   readonly extra?: (fixture: DatabaseFixture, roles: ReadonlyMap<string, Role>) => void;
 }
@@ -26,7 +28,11 @@ export interface AccessFixtureDeclaration {
 export const FIXTURE_STACK_NAME = 'Fixture';
 
 function declareFixture(declaration: AccessFixtureDeclaration, outdir?: string): DatabaseFixture & { readonly roles: ReadonlyMap<string, Role> } {
-  const fixture = databaseFixture({ kind: declaration.kind, outdir });
+  const fixture = databaseFixture({
+    kind: declaration.kind,
+    outdir,
+    ...(declaration.adminIamUsername === undefined ? {} : { provisioner: { adminUser: { iamUsername: declaration.adminIamUsername } } }),
+  });
   const roles = new Map<string, Role>();
   const roleNamed = (scope: Construct, name: string): Role => {
     const existing = roles.get(name);
