@@ -1,6 +1,7 @@
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../emulator';
 import { readAssemblyStack } from './cloud-assembly';
 import { declaredEngine } from './declared-engine';
+import { refuseUnmodelledLogins } from './modelled-logins';
 import { runLifecycle, type LifecycleOptions } from './rehearsal-lifecycle';
 import type { RehearsalReport, StepResult } from './rehearsal-report';
 import { RehearsalSession } from './rehearsal-session';
@@ -35,6 +36,7 @@ export interface RehearseStackOptions {
  */
 export async function rehearseStack(options: RehearseStackOptions): Promise<RehearsalReport> {
   const stack = await readAssemblyStack(options.assemblyDirectory, options.stackName);
+  refuseUnmodelledLogins(stack);
   const engine = options.emulator?.engine ?? declaredEngine(stack);
   const servers: RunningEmulator[] = [];
   const startServer = async (): Promise<RunningEmulator> => {
