@@ -4,7 +4,7 @@
  *   npx tsx bench/lambda-bundle.ts [runs]
  *
  * Our handler is the prebuilt bundle the constructs deploy (`dist/lambda/provisioner`, written by `npm run build`
- * with scripts/bundle-lambdas.ts: esbuild, minified, CommonJS, node24 target, `@aws-sdk/*` left to the Lambda runtime). cdk-rds-sql ships a prebuilt `index.js` plus a
+ * with scripts/bundle-lambdas.ts: esbuild, minified, CommonJS, node24 target, `@aws-sdk/client-*` left to the Lambda runtime; the IAM admin token signer in a file of its own, `admin-token.js`, counted in the asset but loaded by neither column). cdk-rds-sql ships a prebuilt `index.js` plus a
  * CA bundle `global-bundle.pem` as its Lambda asset; both are counted.
  *
  * Each run is a fresh `node` process; the figures are medians. `@aws-sdk/*` is provided by the Lambda runtime and not

@@ -9,7 +9,7 @@
  */
 import { existsSync, mkdirSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { buildSync } from 'esbuild';
+import { buildSync, type BuildOptions } from 'esbuild';
 import {
   LambdaBundleManifest,
   fingerprintLambdaInputs,
@@ -27,11 +27,20 @@ function writeAtomically(file: string, contents: string | Uint8Array): void {
   renameSync(temporary, file);
 }
 
-export function bundleLambda(root: string, name: string): void {
-  const result = buildSync({
+/**
+ * Modules of a handler (`lambda/<name>/<module>.ts`) that its code loads with `import()` on a path it rarely takes,
+ * bundled into a file of their own beside `index.js` (`<module>.js`) so that init and the common path never parse
+ * them. The provisioner's IAM admin token signer carries @aws-sdk/rds-signer and its credential providers (~0.4 MB).
+ */
+const SEPARATE_MODULES: Readonly<Record<string, readonly string[]>> = { provisioner: ['admin-token'] };
+
+/** What the Lambda runtime provides (see below). */
+const EXTERNAL_PACKAGES = ['@aws-sdk/client-*'];
+
+/** esbuild's options for every handler file: minified CommonJS for the Node.js 24 runtime. */
+function handlerBuildOptions(root: string, name: string): BuildOptions & { readonly metafile: true; readonly write: false } {
+  return {
     absWorkingDir: root,
-    entryPoints: [path.join('lambda', name, 'index.ts')],
-    outfile: path.join(lambdaBundleDirectory(root, name), 'index.js'),
     bundle: true,
     minify: true,
     sourcemap: false,
@@ -42,16 +51,32 @@ export function bundleLambda(root: string, name: string): void {
     // no AWS document lists `@aws-sdk/rds-signer` (a library, not a client) among what the runtime includes, so the
     // provisioner's admin-token signer ships with the exact `@aws-sdk/core` and credential providers it was built
     // against (none of which is a `client-*` package).
-    external: ['@aws-sdk/client-*'],
+    external: [...EXTERNAL_PACKAGES],
     metafile: true,
     write: false,
     logLevel: 'error',
-  });
+    outdir: lambdaBundleDirectory(root, name),
+  };
+}
+
+export function bundleLambda(root: string, name: string): void {
+  const separate = SEPARATE_MODULES[name] ?? [];
+  const results = [
+    // `import('./<module>')` of a separate module stays out, as a `require('./<module>')` (CommonJS resolution, which
+    // finds `<module>.js` beside the bundle; an ESM `import()` would need the extension written in the source).
+    buildSync({
+      ...handlerBuildOptions(root, name),
+      entryPoints: [path.join('lambda', name, 'index.ts')],
+      external: [...EXTERNAL_PACKAGES, ...separate.map((module) => `./${module}`)],
+      supported: { 'dynamic-import': false },
+    }),
+    ...separate.map((module) => buildSync({ ...handlerBuildOptions(root, name), entryPoints: [path.join('lambda', name, `${module}.ts`)] })),
+  ];
   const buildInputs = BUILD_INPUTS.filter((input) => existsSync(path.join(root, input)));
-  const inputs = [...new Set([...Object.keys(result.metafile.inputs), ...buildInputs])].sort();
+  const inputs = [...new Set([...results.flatMap((result) => Object.keys(result.metafile.inputs)), ...buildInputs])].sort();
   const manifest: LambdaBundleManifest = { fingerprint: fingerprintLambdaInputs(root, inputs), inputs };
   mkdirSync(lambdaBundleDirectory(root, name), { recursive: true });
-  for (const output of result.outputFiles) writeAtomically(output.path, output.contents);
+  for (const output of results.flatMap((result) => result.outputFiles)) writeAtomically(output.path, output.contents);
   writeAtomically(lambdaBundleManifestFile(root, name), `${JSON.stringify(manifest, null, 2)}\n`);
 }
 

@@ -26,13 +26,12 @@ function readUserSetObject(location: UserSetObject): Promise<string> {
 }
 
 /**
- * Signs the IAM admin user's token with this function's role credentials (the environment's AWS_ACCESS_KEY_ID,
- * AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN), for AWS_REGION: the Lambda runs in the database's region. The signer
- * is loaded with the first token; a provisioner logging in with the master secret never loads it.
+ * Signs the IAM admin user's token (`admin-token.ts`, its own file in the bundle), loaded with the first token: a
+ * provisioner logging in with the master secret never loads the signer.
  */
 async function signAdminToken(request: AdminTokenRequest): Promise<string> {
-  const { generateAuthToken } = await import('../../lib/client/iam-token-provider');
-  return generateAuthToken({ ...request, region: process.env.AWS_REGION || undefined });
+  const signer = await import('./admin-token');
+  return signer.signAdminToken(request);
 }
 
 /** One JSON line per entry; CloudWatch Logs Insights can query the fields. */
