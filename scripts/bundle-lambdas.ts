@@ -59,8 +59,8 @@ function handlerBuildOptions(root: string, name: string): BuildOptions & { reado
   };
 }
 
-export function bundleLambda(root: string, name: string): void {
-  const separate = SEPARATE_MODULES[name] ?? [];
+/** Bundles `lambda/<name>` (and the modules it keeps apart: {@link SEPARATE_MODULES} unless given) into its folder. */
+export function bundleLambda(root: string, name: string, separate: readonly string[] = SEPARATE_MODULES[name] ?? []): void {
   const results = [
     // `import('./<module>')` of a separate module stays out, as a `require('./<module>')` (CommonJS resolution, which
     // finds `<module>.js` beside the bundle; an ESM `import()` would need the extension written in the source).
@@ -74,9 +74,11 @@ export function bundleLambda(root: string, name: string): void {
   ];
   const buildInputs = BUILD_INPUTS.filter((input) => existsSync(path.join(root, input)));
   const inputs = [...new Set([...results.flatMap((result) => Object.keys(result.metafile.inputs)), ...buildInputs])].sort();
-  const manifest: LambdaBundleManifest = { fingerprint: fingerprintLambdaInputs(root, inputs), inputs };
+  const outputFiles = results.flatMap((result) => result.outputFiles);
+  const outputs = outputFiles.map((output) => path.basename(output.path)).sort();
+  const manifest: LambdaBundleManifest = { fingerprint: fingerprintLambdaInputs(root, inputs), inputs, outputs };
   mkdirSync(lambdaBundleDirectory(root, name), { recursive: true });
-  for (const output of results.flatMap((result) => result.outputFiles)) writeAtomically(output.path, output.contents);
+  for (const output of outputFiles) writeAtomically(output.path, output.contents);
   writeAtomically(lambdaBundleManifestFile(root, name), `${JSON.stringify(manifest, null, 2)}\n`);
 }
 

@@ -25,6 +25,8 @@ export interface LambdaBundleManifest {
   readonly fingerprint: string;
   /** Package-root-relative paths, POSIX separators, sorted. */
   readonly inputs: readonly string[];
+  /** The files of the bundle folder (`index.js`, and any module bundled apart beside it), sorted. */
+  readonly outputs?: readonly string[];
 }
 
 export type LambdaBundleState =
@@ -53,13 +55,15 @@ export function lambdaBundleManifestFile(root: string, name: string): string {
 
 /** Whether the bundle of `lambda/<name>` under `root` matches its sources. */
 export function lambdaBundleState(root: string, name: string): LambdaBundleState {
-  const bundle = path.join(lambdaBundleDirectory(root, name), 'index.js');
-  const hasSources = existsSync(path.join(root, 'lambda', name, 'index.ts'));
-  if (!existsSync(bundle)) return { state: 'missing', reason: `${path.relative(root, bundle)} does not exist` };
-  if (!hasSources) return { state: 'shipped' };
+  const directory = lambdaBundleDirectory(root, name);
   const manifestFile = lambdaBundleManifestFile(root, name);
-  if (!existsSync(manifestFile)) return { state: 'stale', reason: `${path.relative(root, manifestFile)} does not exist` };
-  const manifest = JSON.parse(readFileSync(manifestFile, 'utf8')) as LambdaBundleManifest;
+  const manifest = existsSync(manifestFile) ? (JSON.parse(readFileSync(manifestFile, 'utf8')) as LambdaBundleManifest) : undefined;
+  // Every file the build wrote (a manifest from before `outputs` names index.js only): one missing is a broken bundle.
+  const absent = (manifest?.outputs ?? ['index.js']).find((output) => !existsSync(path.join(directory, output)));
+  if (absent !== undefined) return { state: 'missing', reason: `${path.relative(root, path.join(directory, absent))} does not exist` };
+  const hasSources = existsSync(path.join(root, 'lambda', name, 'index.ts'));
+  if (!hasSources) return { state: 'shipped' };
+  if (manifest === undefined) return { state: 'stale', reason: `${path.relative(root, manifestFile)} does not exist` };
   if (fingerprintLambdaInputs(root, manifest.inputs) === manifest.fingerprint) return { state: 'fresh' };
   const changed = manifest.inputs.filter((input) => !existsSync(path.join(root, input)));
   return {

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { LambdaBundleError, lambdaBundleDirectory, lambdaBundleState } from '../../lib/constructs/lambda-bundle';
@@ -44,6 +44,30 @@ describe('the freshness of a prebuilt Lambda bundle', () => {
     expect(lambdaBundleState(root, 'greeter')).toEqual({ state: 'stale', reason: 'one of its 2 source files changed since the bundle was built' });
     bundleLambda(root, 'greeter');
     expect(lambdaBundleState(root, 'greeter')).toEqual({ state: 'fresh' });
+  });
+
+  it('keeps a lazily imported module in a file of its own, and is missing when that file is gone', async () => {
+    // Prepare: the handler imports `./farewell` only when asked to.
+    writeFileSync(path.join(root, 'lambda', 'greeter', 'farewell.ts'), 'export const farewell = (name: string): string => `bye ${name}`;\n');
+    writeFileSync(
+      path.join(root, 'lambda', 'greeter', 'index.ts'),
+      "import { greeting } from '../../lib/greeting';\n" +
+        "export const handler = async (event: { name: string; leaving?: boolean }) => (event.leaving ? (await import('./farewell')).farewell(event.name) : greeting(event.name));\n",
+    );
+
+    // Act
+    bundleLambda(root, 'greeter', ['farewell']);
+    const directory = lambdaBundleDirectory(root, 'greeter');
+    const bundle = require(path.join(directory, 'index.js')) as { handler: (event: { name: string; leaving?: boolean }) => Promise<string> };
+
+    // Assess
+    expect(readdirSync(directory).sort()).toEqual(['farewell.js', 'index.js']);
+    expect(readFileSync(path.join(directory, 'index.js'), 'utf8')).not.toContain('bye ');
+    expect(await bundle.handler({ name: 'ada' })).toBe('hello ada');
+    expect(await bundle.handler({ name: 'ada', leaving: true })).toBe('bye ada');
+    expect(lambdaBundleState(root, 'greeter')).toEqual({ state: 'fresh' });
+    unlinkSync(path.join(directory, 'farewell.js'));
+    expect(lambdaBundleState(root, 'greeter')).toEqual({ state: 'missing', reason: path.join('dist', 'lambda', 'greeter', 'farewell.js') + ' does not exist' });
   });
 
   it('turns stale when a source file is removed, naming it', () => {
