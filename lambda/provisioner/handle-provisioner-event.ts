@@ -40,6 +40,11 @@ export interface ProvisionerDependencies {
   readonly extraCaPem?: string;
   /** Overrides how long the first connection is retried. */
   readonly connectRetryMs?: number;
+  /**
+   * How long a refused IAM admin token is retried (the role's `rds-db:connect` grant, made in the same deploy, can
+   * take a moment to apply). @default IAM_GRANT_SETTLE_MS
+   */
+  readonly refusedTokenRetryMs?: number;
   /** Overrides how long a connected server may stay silent mid-statement. */
   readonly stallTimeoutMs?: number;
   /** Epoch ms by which the run must be over (the answer is due); connection retries stop in time for it. */
@@ -51,6 +56,11 @@ export interface ProvisionerDependencies {
  * tells a vanished cluster from a passing hiccup without holding up the stack's deletion for a minute.
  */
 const DELETE_CONNECT_RETRY_MS = 10_000;
+/**
+ * How long a refused IAM admin token is retried by default: IAM applies a new grant within seconds as a rule, and a
+ * first deploy makes the provisioner's role and its `rds-db:connect` moments before the first event.
+ */
+const IAM_GRANT_SETTLE_MS = 30_000;
 
 /** Time kept after connection retries for reading the live state and running the statements. */
 const WORK_RESERVE_MS = 20_000;
@@ -138,6 +148,7 @@ export async function handleProvisionerEvent(
         passwordIsIamToken: login.passwordIsIamToken,
         ca: trustedCa(dependencies),
         retryForMs: connectRetryMs(dependencies, isDelete),
+        refusedIamTokenRetryMs: withinDeadline(dependencies, dependencies.refusedTokenRetryMs ?? IAM_GRANT_SETTLE_MS),
         stallTimeoutMs: dependencies.stallTimeoutMs,
       });
     } catch (error) {
@@ -298,7 +309,11 @@ function trustedCa(dependencies: ProvisionerDependencies): string[] {
 
 /** Connection retries stop in time to leave room for the work itself before the deadline. */
 function connectRetryMs(dependencies: ProvisionerDependencies, isDelete: boolean): number {
-  const wanted = dependencies.connectRetryMs ?? (isDelete ? DELETE_CONNECT_RETRY_MS : DEFAULT_CONNECT_RETRY_MS);
-  if (dependencies.deadline === undefined) return wanted;
-  return Math.max(0, Math.min(wanted, dependencies.deadline - Date.now() - WORK_RESERVE_MS));
+  return withinDeadline(dependencies, dependencies.connectRetryMs ?? (isDelete ? DELETE_CONNECT_RETRY_MS : DEFAULT_CONNECT_RETRY_MS));
+}
+
+/** A retry window cut to end in time to leave room for the work itself before the deadline. */
+function withinDeadline(dependencies: ProvisionerDependencies, wantedMs: number): number {
+  if (dependencies.deadline === undefined) return wantedMs;
+  return Math.max(0, Math.min(wantedMs, dependencies.deadline - Date.now() - WORK_RESERVE_MS));
 }

@@ -53,6 +53,7 @@ export function provisionDatabaseUsers(event: unknown, context: LambdaContext): 
     log: logJsonLine,
     extraCaPem: process.env.RDS_IAM_EXTRA_CA_PEM || undefined,
     connectRetryMs: millisecondsFromEnvironment('RDS_IAM_CONNECT_RETRY_MS'),
+    refusedTokenRetryMs: millisecondsFromEnvironment('RDS_IAM_REFUSED_TOKEN_RETRY_MS'),
     stallTimeoutMs: millisecondsFromEnvironment('RDS_IAM_STALL_TIMEOUT_MS'),
   });
 }

@@ -36,6 +36,13 @@ export interface MasterConnectionOptions {
    */
   readonly retryForMs?: number;
   /**
+   * With `passwordIsIamToken`, how long to keep retrying a token the server refuses: a `rds-db:connect` grant made
+   * moments before (the provisioner's role, created in the same deploy) can take a while to apply. A refusal that
+   * lasts longer fails as it would at once, with the attempts counted.
+   * @default 0 (a refused token fails at once)
+   */
+  readonly refusedIamTokenRetryMs?: number;
+  /**
    * Time allowed for one connection attempt, TLS handshake and authentication included.
    * @default 10_000
    */
@@ -140,6 +147,7 @@ function likelyCause(failure: MasterConnectionFailure, options: MasterConnection
 export async function connectAsMaster(options: MasterConnectionOptions): Promise<Connection> {
   const retryForMs = options.retryForMs ?? DEFAULT_CONNECT_RETRY_MS;
   const deadline = Date.now() + retryForMs;
+  const refusedTokenDeadline = Date.now() + (options.passwordIsIamToken === true ? (options.refusedIamTokenRetryMs ?? 0) : 0);
   const servername = options.servername ?? options.host;
   let backoffMs = FIRST_BACKOFF_MS;
   for (let attempt = 1; ; attempt += 1) {
@@ -176,13 +184,15 @@ export async function connectAsMaster(options: MasterConnectionOptions): Promise
       return connection;
     } catch (cause) {
       const failure = tcpConnected && isTimeout(cause) ? 'silent' : classify(cause);
-      if (TRANSIENT.has(failure) && Date.now() + backoffMs < deadline) {
+      const retryUntil = failure === 'access-denied' ? refusedTokenDeadline : TRANSIENT.has(failure) ? deadline : 0;
+      if (Date.now() + backoffMs < retryUntil) {
         await sleep(backoffMs);
         backoffMs = Math.min(backoffMs * 2, MAX_BACKOFF_MS);
         continue;
       }
       const detail = redactSecrets(cause instanceof Error ? cause.message : String(cause), [options.password]);
-      const tried = attempt === 1 ? '' : ` after ${attempt} attempts over ${Math.round(retryForMs / 1000)}s`;
+      const window = failure === 'access-denied' ? (options.refusedIamTokenRetryMs ?? 0) : retryForMs;
+      const tried = attempt === 1 ? '' : ` after ${attempt} attempts over ${Math.round(window / 1000)}s`;
       throw new MasterConnectionError(
         `could not connect to ${options.host}:${options.port} as ${options.user}${tried}: ${likelyCause(failure, options)} (${detail})`,
         options.host,

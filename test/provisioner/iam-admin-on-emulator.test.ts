@@ -31,7 +31,13 @@ describeEachEngine('the provisioner handler as an IAM admin user', (engine) => {
     await fixture.admin.query("GRANT SELECT ON mysql.* TO ?@'%'", [ADMIN]);
     await fixture.admin.query("GRANT SELECT, INSERT, UPDATE ON app.* TO ?@'%' WITH GRANT OPTION", [ADMIN]);
     // The Lambda's role credentials, as the runtime puts them in its environment, and its region.
-    restoreEnvironment = setEnvironment({ ...emulatorCredentialsEnvironment(fixture.emulator), AWS_REGION: fixture.emulator.region, RDS_IAM_CONNECT_RETRY_MS: '0' });
+    // A refused token fails at once here; the test that waits for a grant to apply sets its own window.
+    restoreEnvironment = setEnvironment({
+      ...emulatorCredentialsEnvironment(fixture.emulator),
+      AWS_REGION: fixture.emulator.region,
+      RDS_IAM_CONNECT_RETRY_MS: '0',
+      RDS_IAM_REFUSED_TOKEN_RETRY_MS: '0',
+    });
   });
 
   afterAll(async () => {
@@ -115,6 +121,37 @@ describeEachEngine('the provisioner handler as an IAM admin user', (engine) => {
     expect(response.Reason).toMatch(/\[RDS_IAM_MASTER_CONNECTION_FAILED\]$/);
     expect(response.PhysicalResourceId).toMatch(/^rds-iam-users:create-failed:/);
     expect(await fixture.canLogIn('refused_user')).toBe(false);
+    expectNothingSecretWasSaid();
+  });
+
+  it('retries a refused token while a grant made in the same deploy applies, then converges', async () => {
+    // Prepare: the admin the event names does not exist yet; it appears 1.5 s into the event, as a new grant would apply.
+    const late = 'late_admin';
+    const restore = setEnvironment({ RDS_IAM_REFUSED_TOKEN_RETRY_MS: '20000' });
+    const waiting = user('waiting_user', { grants: [{ on: 'app.*', privileges: ['SELECT'] }] });
+    const appears = new Promise<void>((resolve, reject) => {
+      setTimeout(() => {
+        createIamUser(fixture.admin, late)
+          .then(() => fixture.admin.query("GRANT CREATE USER ON *.* TO ?@'%'", [late]))
+          .then(() => fixture.admin.query("GRANT SELECT ON mysql.* TO ?@'%'", [late]))
+          .then(() => fixture.admin.query("GRANT SELECT ON app.* TO ?@'%' WITH GRANT OPTION", [late]))
+          .then(() => resolve(), reject);
+      }, 1_500);
+    });
+
+    // Act
+    let response: DeliveredResponse;
+    try {
+      response = await send('Create', [waiting], { admin: late });
+    } finally {
+      restore();
+    }
+    await appears;
+
+    // Assess
+    expect(response.Status).toBe('SUCCESS');
+    expect(await fixture.attempt('waiting_user', 'SELECT * FROM app.orders')).toBe('allowed');
+    expect(await send('Delete', [waiting], { admin: late })).toMatchObject({ Status: 'SUCCESS' });
     expectNothingSecretWasSaid();
   });
 
