@@ -6,7 +6,7 @@ import { PROVISIONER_RESOURCE_TYPE, ProvisionerProperty } from '../contracts/pro
 import type { DatabaseEngineFamily, DatabaseUserSpec } from '../users/database-user-spec';
 import { CliFailure } from './cli-context';
 import { userSetOfTemplate } from './template-user-set';
-import { templateResources } from '../review/cloudformation-template';
+import { literalString, templateResources } from '../review/cloudformation-template';
 import { connectGrantsOf } from '../review/connect-grants';
 import { referencedLogicalIds } from '../rehearsal/cloudformation-template';
 
@@ -122,8 +122,8 @@ export function declaredDatabaseOfTemplate(
   }
   const resources = Object.values((template as { Resources: Record<string, unknown> }).Resources).filter(isResource);
   const provisioner = resources.find((resource) => resource.Type === PROVISIONER_RESOURCE_TYPE);
-  const engine = literal(provisioner?.Properties?.[ProvisionerProperty.Engine]);
-  const masterSecretArn = literal(provisioner?.Properties?.[ProvisionerProperty.MasterSecretArn]);
+  const engine = literalString(provisioner?.Properties?.[ProvisionerProperty.Engine]);
+  const masterSecretArn = literalString(provisioner?.Properties?.[ProvisionerProperty.MasterSecretArn]);
   return {
     label: `stack ${where.stackName}`,
     stackName: where.stackName,
@@ -133,8 +133,8 @@ export function declaredDatabaseOfTemplate(
     engine: engine === 'mysql' || engine === 'mariadb' ? engine : undefined,
     lookup: databaseLookupOf(resources, where),
     masterSecretArn,
-    adminIamUsername: literal(provisioner?.Properties?.[ProvisionerProperty.AdminIamUsername]),
-    masterUsername: resources.map((resource) => literal(resource.Properties?.MasterUsername)).find((name) => name !== undefined),
+    adminIamUsername: literalString(provisioner?.Properties?.[ProvisionerProperty.AdminIamUsername]),
+    masterUsername: resources.map((resource) => literalString(resource.Properties?.MasterUsername)).find((name) => name !== undefined),
     proxy: declaredProxyOf(template, where.origin),
   };
 }
@@ -145,7 +145,7 @@ export function declaredDatabaseOfTemplate(
  */
 function declaredProxyOf(template: unknown, origin: string): DeclaredProxy | undefined {
   const resources = templateResources(template, origin);
-  const proxy = resources.find((resource) => resource.type === 'AWS::RDS::DBProxy' && literal(resource.properties.DBProxyName) !== undefined);
+  const proxy = resources.find((resource) => resource.type === 'AWS::RDS::DBProxy' && literalString(resource.properties.DBProxyName) !== undefined);
   if (proxy === undefined) return undefined;
   const usernames = connectGrantsOf(resources)
     .filter((grant) => referencedLogicalIds(grant.resource.resourceId).has(proxy.logicalId))
@@ -161,8 +161,8 @@ interface TemplateResource {
 function databaseLookupOf(resources: readonly TemplateResource[], where: { readonly stackName: string }): DatabaseLookup | undefined {
   const existing = resources.find((resource) => resource.Type === EXISTING_DATABASE_RESOURCE_TYPE);
   if (existing !== undefined) {
-    const kind = literal(existing.Properties?.[ExistingIamAuthDatabaseProperty.Kind]);
-    const identifier = literal(existing.Properties?.[ExistingIamAuthDatabaseProperty.Identifier]);
+    const kind = literalString(existing.Properties?.[ExistingIamAuthDatabaseProperty.Kind]);
+    const identifier = literalString(existing.Properties?.[ExistingIamAuthDatabaseProperty.Identifier]);
     if (identifier !== undefined) return kind === 'instance' ? { instance: identifier } : { cluster: identifier };
   }
   if (resources.some((resource) => resource.Type === 'AWS::RDS::DBCluster')) return { stack: { name: where.stackName, kind: 'cluster' } };
@@ -173,9 +173,4 @@ function databaseLookupOf(resources: readonly TemplateResource[], where: { reado
 
 function isResource(value: unknown): value is TemplateResource {
   return typeof value === 'object' && value !== null && typeof (value as { Type?: unknown }).Type === 'string';
-}
-
-/** A property's value when the template holds it as a plain string (not a Ref, GetAtt or Join). */
-function literal(value: unknown): string | undefined {
-  return typeof value === 'string' && value !== '' ? value : undefined;
 }

@@ -5,7 +5,7 @@ import { formatGrantTarget, parseGrantTarget } from '../users/grant-target';
 import type { ValidatedGrant } from '../users/validate-user-specs';
 import type { AccessModel, Connect, DatabaseAccess, OptIn, OtherConnectGrant, PatternConnect, StackAccess, UserAccess } from './access-model';
 import { broadGrantFindings, isAllPrivileges } from './broad-grant-rules';
-import { type SynthesizedTemplate, type TemplateResource, TemplateReadError, templateResources } from './cloudformation-template';
+import { literalString, type SynthesizedTemplate, type TemplateResource, TemplateReadError, templateResources } from './cloudformation-template';
 import { type ConnectGrant, connectGrantsOf } from './connect-grants';
 import { plainConnectText } from './connect-text';
 import { databaseIdentity } from './database-identity';
@@ -148,9 +148,4 @@ function connectKey(connect: Connect & { readonly usernamePattern?: string }): s
 
 function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
-}
-
-/** A property CloudFormation passes as it is written (a literal string), or undefined. */
-function literalString(value: unknown): string | undefined {
-  return typeof value === 'string' ? value : undefined;
 }

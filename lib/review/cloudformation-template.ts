@@ -35,6 +35,11 @@ export class TemplateReadError extends RdsIamError {
   }
 }
 
+/** A property's value when the template holds it as a plain string (not a Ref, GetAtt or Join), else undefined. */
+export function literalString(value: unknown): string | undefined {
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
 export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

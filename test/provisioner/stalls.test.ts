@@ -4,6 +4,7 @@ import { connectAsMaster, MasterConnectionError } from '../../lib/provisioning/m
 import { AWS_MAX_ATTEMPTS, AWS_REQUEST_TIMEOUT_MS } from '../../lib/provisioning/bounded-aws-requests';
 import { createSecretsManagerClient, MasterSecretError, readMasterSecret } from '../../lib/provisioning/master-secret';
 import { createS3Client, readUserSetObject, UserSetObjectError } from '../../lib/provisioning/user-set-object-reader';
+import { userSetObjectKey } from '../../lib/contracts/provisioner/user-set-object';
 import { ASSET_BUCKET, RDS_MANAGED_CLUSTER_SECRET_ARN } from '../support/aws-shaped-values';
 import { startSilentServer, SilentServer } from '../support/silent-server';
 
@@ -57,7 +58,7 @@ describe('an S3 endpoint that accepts the connection but never answers (a user s
     process.env.AWS_ENDPOINT_URL_S3 = `http://127.0.0.1:${silent.port}`;
     const client = createS3Client('eu-west-1');
     client.config.credentials = async () => CREDENTIALS;
-    const object = { Bucket: ASSET_BUCKET, Key: `${'a1'.repeat(32)}.json`, Sha256: 'b2'.repeat(32) };
+    const object = { Bucket: ASSET_BUCKET, Key: userSetObjectKey('a1'.repeat(32)), Sha256: 'b2'.repeat(32) };
     const acceptedBefore = silent.accepted();
     const start = performance.now();
 
